@@ -1,0 +1,5 @@
+//! Sans-IO User Services Platform (USP, TR-369) E2E session context with segmentation and reassembly.
+//!
+//! **Status: placeholder.** This crate is reserved in the workspace and will be filled by its
+//! own issue; it has no public API yet. See the workspace README for the crate map.
+#![cfg_attr(docsrs, feature(doc_cfg))]
