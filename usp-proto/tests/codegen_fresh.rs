@@ -38,6 +38,10 @@ fn generated_code_is_fresh() {
     assert!(
         stale.is_empty(),
         "generated code in usp-proto/src/generated is stale: {stale:?}{}",
-        if in_ci { "" } else { " (rewritten now: review and commit the change)" }
+        if in_ci {
+            ""
+        } else {
+            " (rewritten now: review and commit the change)"
+        }
     );
 }

@@ -20,7 +20,10 @@ fn flatten(set: &FileDescriptorSet) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for file in &set.file {
         let package = file.package();
-        out.insert(format!("file {package}"), format!("syntax={}", file.syntax()));
+        out.insert(
+            format!("file {package}"),
+            format!("syntax={}", file.syntax()),
+        );
         for message in &file.message_type {
             flatten_message(&mut out, package, message);
         }
@@ -34,11 +37,18 @@ fn flatten(set: &FileDescriptorSet) -> BTreeMap<String, String> {
 
 fn flatten_message(out: &mut BTreeMap<String, String>, scope: &str, m: &DescriptorProto) {
     let name = format!("{scope}.{}", m.name());
-    let map_entry = m.options.as_ref().and_then(|o| o.map_entry).unwrap_or(false);
+    let map_entry = m
+        .options
+        .as_ref()
+        .and_then(|o| o.map_entry)
+        .unwrap_or(false);
     let oneofs: Vec<&str> = m.oneof_decl.iter().map(|o| o.name()).collect();
     out.insert(
         format!("message {name}"),
-        format!("map_entry={map_entry} oneofs={oneofs:?} ext={}", m.extension.len()),
+        format!(
+            "map_entry={map_entry} oneofs={oneofs:?} ext={}",
+            m.extension.len()
+        ),
     );
     for f in &m.field {
         let oneof = f.oneof_index.map(|i| oneofs[i as usize]);
@@ -115,7 +125,10 @@ fn schema_matches_bbf_usp_1_5() {
     for key in ours.keys().filter(|k| !theirs.contains_key(*k)) {
         writeln!(report, "extra in ours: {key}").unwrap();
     }
-    assert!(report.is_empty(), "schema differs from BBF USP 1.5:\n{report}");
+    assert!(
+        report.is_empty(),
+        "schema differs from BBF USP 1.5:\n{report}"
+    );
     // Guard against a comparison that compares nothing.
     assert!(theirs.keys().filter(|k| k.starts_with("field ")).count() > 200);
 }
