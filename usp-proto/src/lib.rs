@@ -42,6 +42,7 @@
 //!
 //! The public types are prost's generated structs, so a major version bump of prost is a
 //! major version bump of this crate.
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Package `usp`: the USP Message (`Msg`) and every request, response and Error body.

@@ -44,12 +44,18 @@
 //!
 //! It never looks inside a payload: the Message schema is `usp-msg`'s, and the E2E Session
 //! Context rules (sequence numbers, segmentation, retransmission) are `usp-e2e`'s.
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod codec;
 mod connect;
 mod disconnect;
 mod error;
+/// Invariant checks for the fuzz targets and the corpus replay test.
+///
+/// Not part of the public API: unstable, for fuzzing and tests only.
+#[doc(hidden)]
+pub mod fuzzing;
 mod record;
 mod session_context;
 mod wire;
