@@ -176,7 +176,7 @@ impl Record {
                     let (body, offset) = reader.len_delimited()?;
                     kind.push(number, body, offset);
                 }
-                (_, wire_type) => reader.skip(wire_type)?,
+                (_, wire_type) => reader.skip(number, wire_type)?,
             }
         }
 
@@ -377,7 +377,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
             while !reader.is_empty() {
                 match reader.key()? {
                     (2, WireType::Len) => payload = reader.len_delimited()?.0,
-                    (_, wire_type) => reader.skip(wire_type)?,
+                    (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
             let kind = RecordKind::NoSessionContext { payload };
@@ -400,7 +400,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                         count += 1;
                         total += reader.len_delimited()?.0.len();
                     }
-                    (_, wire_type) => reader.skip(wire_type)?,
+                    (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
             let sar_state = |raw: u64, field: &'static str| {
@@ -420,8 +420,8 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
         }
         field::WEBSOCKET_CONNECT | field::UDS_CONNECT => {
             while !reader.is_empty() {
-                let (_, wire_type) = reader.key()?;
-                reader.skip(wire_type)?;
+                let (n, wire_type) = reader.key()?;
+                reader.skip(n, wire_type)?;
             }
             Ok(if number == field::UDS_CONNECT {
                 RecordKind::UdsConnect
@@ -435,7 +435,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                 match reader.key()? {
                     (1, WireType::Varint) => version = reader.varint()?,
                     (2, WireType::Len) => destination = Some(reader.len_delimited()?),
-                    (_, wire_type) => reader.skip(wire_type)?,
+                    (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
             let value = enum_value(version);
@@ -464,7 +464,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                 match reader.key()? {
                     (1, WireType::Len) => reason = Some(reader.len_delimited()?),
                     (2, WireType::I32) => code = reader.fixed32()?,
-                    (_, wire_type) => reader.skip(wire_type)?,
+                    (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
             let reason = string(&reason, "reason")?.unwrap_or_default();

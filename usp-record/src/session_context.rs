@@ -365,7 +365,7 @@ impl Iterator for Payload<'_> {
                         *left -= 1;
                         return Some(piece);
                     }
-                    reader.skip(wire_type).ok()?;
+                    reader.skip(number, wire_type).ok()?;
                 }
                 *left = 0;
                 None

@@ -31,7 +31,7 @@ impl WireType {
 }
 
 /// Groups are deprecated and never used by USP; unknown ones are skipped up to this depth.
-const MAX_GROUP_DEPTH: u32 = 32;
+const MAX_GROUP_DEPTH: usize = 32;
 
 /// A cursor over one encoded message. Slices it hands out share the underlying buffer.
 pub(crate) struct Reader<'a> {
@@ -133,10 +133,15 @@ impl<'a> Reader<'a> {
         Ok((self.take(len)?, offset))
     }
 
-    /// Skips the body of a field we do not know, as protobuf requires.
-    pub(crate) fn skip(&mut self, wire_type: WireType) -> Result<(), RecordError> {
-        let mut depth = 0u32;
-        let mut wire_type = wire_type;
+    /// Skips the body of field `number`, which we do not know, as protobuf requires.
+    /// Groups (deprecated, unused by USP) are followed to a bounded depth, and each
+    /// end-group must close the start-group of the same field number.
+    pub(crate) fn skip(&mut self, number: u32, wire_type: WireType) -> Result<(), RecordError> {
+        let mut open = [0u32; MAX_GROUP_DEPTH];
+        let mut depth = 0usize;
+        let (mut number, mut wire_type) = (number, wire_type);
+        // Where the key being handled starts (the caller read the first one).
+        let mut at = self.pos;
         loop {
             match wire_type {
                 WireType::Varint => {
@@ -152,14 +157,15 @@ impl<'a> Reader<'a> {
                     self.len_delimited()?;
                 }
                 WireType::StartGroup => {
-                    depth += 1;
-                    if depth > MAX_GROUP_DEPTH {
-                        return Err(self.malformed(self.pos, Malformed::NestingTooDeep));
+                    if depth == MAX_GROUP_DEPTH {
+                        return Err(self.malformed(at, Malformed::NestingTooDeep));
                     }
+                    open[depth] = number;
+                    depth += 1;
                 }
                 WireType::EndGroup => {
-                    if depth == 0 {
-                        return Err(self.malformed(self.pos, Malformed::UnexpectedEndGroup));
+                    if depth == 0 || open[depth - 1] != number {
+                        return Err(self.malformed(at, Malformed::UnexpectedEndGroup));
                     }
                     depth -= 1;
                 }
@@ -170,7 +176,8 @@ impl<'a> Reader<'a> {
             if self.is_empty() {
                 return Err(self.malformed(self.pos, Malformed::Truncated));
             }
-            wire_type = self.key()?.1;
+            at = self.pos;
+            (number, wire_type) = self.key()?;
         }
     }
 }
@@ -330,14 +337,26 @@ mod tests {
         let mut reader = Reader::new(&buf, 0);
         let (number, wire_type) = reader.key().unwrap();
         assert_eq!((number, wire_type), (20, WireType::StartGroup));
-        reader.skip(wire_type).unwrap();
+        reader.skip(number, wire_type).unwrap();
         assert!(reader.is_empty());
+
+        // field 20 start-group closed by an end-group of field 21
+        let crossed = Bytes::from_static(&[0xa3, 0x01, 0xac, 0x01]);
+        let mut reader = Reader::new(&crossed, 0);
+        let (number, wire_type) = reader.key().unwrap();
+        assert!(matches!(
+            reader.skip(number, wire_type),
+            Err(RecordError::Malformed {
+                kind: Malformed::UnexpectedEndGroup,
+                offset: 2
+            })
+        ));
 
         let deep = Bytes::from([0x0b_u8].repeat(100));
         let mut reader = Reader::new(&deep, 0);
-        let (_, wire_type) = reader.key().unwrap();
+        let (number, wire_type) = reader.key().unwrap();
         assert!(matches!(
-            reader.skip(wire_type),
+            reader.skip(number, wire_type),
             Err(RecordError::Malformed {
                 kind: Malformed::NestingTooDeep,
                 ..

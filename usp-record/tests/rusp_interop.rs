@@ -26,6 +26,9 @@ fn rusp() -> RecordBuilder {
         .with_from_id(AGENT.into())
 }
 
+/// A Record built by rusp and what our decoding of it must satisfy.
+type Case = (RecordBuilder, Box<dyn Fn(&RecordKind) -> bool>);
+
 fn rusp_bytes(builder: RecordBuilder) -> Bytes {
     Bytes::from(builder.build().unwrap().to_vec().unwrap())
 }
@@ -33,7 +36,7 @@ fn rusp_bytes(builder: RecordBuilder) -> Bytes {
 #[test]
 fn rusp_records_decode_with_ours() {
     let payload = b"\x0a\x08\x0a\x04test\x10\x01".to_vec();
-    let cases: Vec<(RecordBuilder, Box<dyn Fn(&RecordKind) -> bool>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             rusp().with_no_session_context_payload_bytes(payload.clone()),
             Box::new({
