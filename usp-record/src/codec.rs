@@ -13,11 +13,13 @@
 //! the reference implementations do, so decoding then encoding a Record of theirs gives back
 //! the same bytes.
 
+use std::ops::Range;
+
 use bytes::{BufMut, Bytes, BytesMut};
 use usp_types::{EndpointId, ErrorCode, UspVersion};
 
 use crate::record::{PayloadSecurity, Record, RecordKind};
-use crate::session_context::{self, SarState, SessionContext};
+use crate::session_context::{self, Pieces, SarState, SessionContext};
 use crate::wire::{self, Reader, WireType};
 use crate::{Disconnect, MqttConnect, MqttVersion, RecordError, StompConnect, StompVersion};
 
@@ -46,8 +48,7 @@ enum KindBody {
     None,
     One {
         number: u32,
-        body: Bytes,
-        offset: usize,
+        range: Range<usize>,
     },
     Merged {
         number: u32,
@@ -57,20 +58,19 @@ enum KindBody {
 }
 
 impl KindBody {
-    fn push(&mut self, number: u32, part: Bytes, part_offset: usize) {
+    fn push(&mut self, number: u32, range: Range<usize>, input: &Bytes) {
         *self = match std::mem::replace(self, Self::None) {
             Self::One {
                 number: n,
-                body,
-                offset,
+                range: first,
             } if n == number => {
-                let mut merged = BytesMut::with_capacity(body.len() + part.len());
-                merged.extend_from_slice(&body);
-                merged.extend_from_slice(&part);
+                let mut body = BytesMut::with_capacity(first.len() + range.len());
+                body.extend_from_slice(&input[first.clone()]);
+                body.extend_from_slice(&input[range]);
                 Self::Merged {
                     number,
-                    body: merged,
-                    offset,
+                    body,
+                    offset: first.start,
                 }
             }
             Self::Merged {
@@ -78,38 +78,39 @@ impl KindBody {
                 mut body,
                 offset,
             } if n == number => {
-                body.extend_from_slice(&part);
+                body.extend_from_slice(&input[range]);
                 Self::Merged {
                     number,
                     body,
                     offset,
                 }
             }
-            _ => Self::One {
-                number,
-                body: part,
-                offset: part_offset,
-            },
+            _ => Self::One { number, range },
         }
     }
 }
 
-/// A string field as found: its bytes and where they start.
-type Found = Option<(Bytes, usize)>;
-
-fn string(found: &Found, name: &'static str) -> Result<Option<String>, RecordError> {
+/// A string field: checked UTF-8, borrowed from the input.
+fn text<'a>(
+    reader: &Reader<'a>,
+    found: Option<Range<usize>>,
+    name: &'static str,
+) -> Result<Option<&'a str>, RecordError> {
     match found {
         None => Ok(None),
-        Some((bytes, _)) => std::str::from_utf8(bytes)
-            .map(|s| Some(s.to_owned()))
+        Some(range) => std::str::from_utf8(reader.slice(range))
+            .map(Some)
             .map_err(|_| RecordError::InvalidUtf8 { field: name }),
     }
 }
 
-fn endpoint_id(found: &Found, name: &'static str) -> Result<Option<EndpointId>, RecordError> {
-    match string(found, name)? {
-        None => Ok(None),
-        Some(s) if s.is_empty() => Ok(None),
+fn endpoint_id(
+    reader: &Reader<'_>,
+    found: Option<Range<usize>>,
+    name: &'static str,
+) -> Result<Option<EndpointId>, RecordError> {
+    match text(reader, found, name)? {
+        None | Some("") => Ok(None),
         Some(s) => {
             EndpointId::lenient(s)
                 .map(Some)
@@ -128,23 +129,17 @@ fn enum_value(raw: u64) -> i32 {
 
 impl Record {
     /// Decodes and validates a Record. Payloads share `input`; nothing is copied but the
-    /// strings.
+    /// Endpoint IDs.
     ///
     /// Bytes that are not a Record, and Records that break a rule of the specification, give
     /// a [`RecordError`] whose [`code`](RecordError::code) is the USP error to report. The
     /// function never panics and never allocates more than the input's length at once.
     pub fn decode(input: Bytes) -> Result<Self, RecordError> {
         let mut reader = Reader::new(&input, 0);
-        let (mut version, mut to_id, mut from_id, mut originator_id, mut destination_id): (
-            Found,
-            Found,
-            Found,
-            Found,
-            Found,
-        ) = Default::default();
+        // version, to_id, from_id, originator_id, destination_id
+        let mut strings: [Option<Range<usize>>; 5] = Default::default();
         let mut payload_security = 0u64;
-        let mut mac_signature = Bytes::new();
-        let mut sender_cert = Bytes::new();
+        let (mut mac_signature, mut sender_cert) = (None, None);
         let mut kind = KindBody::None;
 
         while !reader.is_empty() {
@@ -153,28 +148,20 @@ impl Record {
                 (field::PAYLOAD_SECURITY, WireType::Varint) => {
                     payload_security = reader.varint()?;
                 }
-                (
-                    field::VERSION
-                    | field::TO_ID
-                    | field::FROM_ID
-                    | field::ORIGINATOR_ID
-                    | field::DESTINATION_ID,
-                    WireType::Len,
-                ) => {
-                    let found = Some(reader.len_delimited()?);
-                    match number {
-                        field::VERSION => version = found,
-                        field::TO_ID => to_id = found,
-                        field::FROM_ID => from_id = found,
-                        field::ORIGINATOR_ID => originator_id = found,
-                        _ => destination_id = found,
-                    }
+                (field::VERSION..=field::FROM_ID, WireType::Len) => {
+                    strings[(number - field::VERSION) as usize] = Some(reader.len_delimited()?);
                 }
-                (field::MAC_SIGNATURE, WireType::Len) => mac_signature = reader.len_delimited()?.0,
-                (field::SENDER_CERT, WireType::Len) => sender_cert = reader.len_delimited()?.0,
+                (field::ORIGINATOR_ID | field::DESTINATION_ID, WireType::Len) => {
+                    strings[(number - field::ORIGINATOR_ID) as usize + 3] =
+                        Some(reader.len_delimited()?);
+                }
+                (field::MAC_SIGNATURE, WireType::Len) => {
+                    mac_signature = Some(reader.len_delimited()?);
+                }
+                (field::SENDER_CERT, WireType::Len) => sender_cert = Some(reader.len_delimited()?),
                 (field::NO_SESSION_CONTEXT..=field::UDS_CONNECT, WireType::Len) => {
-                    let (body, offset) = reader.len_delimited()?;
-                    kind.push(number, body, offset);
+                    let range = reader.len_delimited()?;
+                    kind.push(number, range, &input);
                 }
                 (_, wire_type) => reader.skip(number, wire_type)?,
             }
@@ -182,25 +169,29 @@ impl Record {
 
         let kind = match kind {
             KindBody::None => return Err(RecordError::MissingRecordType),
-            KindBody::One {
-                number,
-                body,
-                offset,
-            } => decode_kind(number, body, offset)?,
+            KindBody::One { number, range } => {
+                let offset = range.start;
+                decode_kind(number, Reader::within(&input, range, 0), offset)?
+            }
             KindBody::Merged {
                 number,
                 body,
                 offset,
-            } => decode_kind(number, body.freeze(), offset)?,
+            } => {
+                let body = body.freeze();
+                decode_kind(number, Reader::new(&body, offset), offset)?
+            }
         };
 
-        let version = match string(&version, "version")? {
-            Some(v) if !v.is_empty() => v.parse().map_err(RecordError::InvalidVersion)?,
-            _ => return Err(RecordError::MissingField("version")),
+        let [version, to_id, from_id, originator_id, destination_id] = strings;
+        let version = match text(&reader, version, "version")? {
+            None | Some("") => return Err(RecordError::MissingField("version")),
+            Some(v) => v.parse().map_err(RecordError::InvalidVersion)?,
         };
-        let to_id = endpoint_id(&to_id, "to_id")?.ok_or(RecordError::MissingField("to_id"))?;
-        let from_id =
-            endpoint_id(&from_id, "from_id")?.ok_or(RecordError::MissingField("from_id"))?;
+        let to_id =
+            endpoint_id(&reader, to_id, "to_id")?.ok_or(RecordError::MissingField("to_id"))?;
+        let from_id = endpoint_id(&reader, from_id, "from_id")?
+            .ok_or(RecordError::MissingField("from_id"))?;
         let value = enum_value(payload_security);
         let payload_security =
             PayloadSecurity::from_i32(value).ok_or(RecordError::UnknownEnumValue {
@@ -212,18 +203,21 @@ impl Record {
             version,
             to_id,
             from_id,
-            originator_id: endpoint_id(&originator_id, "originator_id")?,
-            destination_id: endpoint_id(&destination_id, "destination_id")?,
+            originator_id: endpoint_id(&reader, originator_id, "originator_id")?,
+            destination_id: endpoint_id(&reader, destination_id, "destination_id")?,
             payload_security,
-            mac_signature,
-            sender_cert,
+            mac_signature: mac_signature.map(|r| input.slice(r)).unwrap_or_default(),
+            sender_cert: sender_cert.map(|r| input.slice(r)).unwrap_or_default(),
             kind,
         })
     }
 
     /// The length of the encoded Record in bytes.
     pub fn encoded_len(&self) -> usize {
-        let kind = self.kind_len();
+        self.encoded_len_with(self.kind_len())
+    }
+
+    fn encoded_len_with(&self, kind: usize) -> usize {
         wire::len_field_len(field::VERSION, version_text(self.version).len())
             + wire::opt_len_field_len(field::TO_ID, self.to_id.as_str().len())
             + wire::opt_len_field_len(field::FROM_ID, self.from_id.as_str().len())
@@ -240,6 +234,11 @@ impl Record {
 
     /// Appends the encoded Record to `out`.
     pub fn encode(&self, out: &mut impl BufMut) {
+        self.encode_with(out, self.kind_len());
+    }
+
+    /// Encodes, given the already computed length of the `record_type` body.
+    fn encode_with(&self, out: &mut impl BufMut, kind_len: usize) {
         let version = version_text(self.version);
         wire::put_len_header(out, field::VERSION, version.len());
         out.put_slice(version.as_bytes());
@@ -253,7 +252,7 @@ impl Record {
         wire::put_opt_bytes(out, field::MAC_SIGNATURE, &self.mac_signature);
         wire::put_opt_bytes(out, field::SENDER_CERT, &self.sender_cert);
 
-        wire::put_len_header(out, kind_number(&self.kind), self.kind_len());
+        wire::put_len_header(out, kind_number(&self.kind), kind_len);
         match &self.kind {
             RecordKind::NoSessionContext { payload } => wire::put_opt_bytes(out, 2, payload),
             RecordKind::SessionContext(ctx) => ctx.encode(out),
@@ -282,8 +281,9 @@ impl Record {
 
     /// The encoded Record in a new buffer of exactly the right size.
     pub fn to_bytes(&self) -> Bytes {
-        let mut out = BytesMut::with_capacity(self.encoded_len());
-        self.encode(&mut out);
+        let kind_len = self.kind_len();
+        let mut out = BytesMut::with_capacity(self.encoded_len_with(kind_len));
+        self.encode_with(&mut out, kind_len);
         out.freeze()
     }
 
@@ -368,18 +368,24 @@ fn version_text(version: UspVersion) -> VersionText {
     out
 }
 
-/// Decodes the body of `record_type` member `number`.
-fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, RecordError> {
-    let mut reader = Reader::new(&body, offset);
+/// Decodes the body of `record_type` member `number`, which `reader` covers exactly and
+/// which starts at `offset` in the outer input.
+fn decode_kind(
+    number: u32,
+    mut reader: Reader<'_>,
+    offset: usize,
+) -> Result<RecordKind, RecordError> {
+    let body_start = reader.position();
     match number {
         field::NO_SESSION_CONTEXT => {
-            let mut payload = Bytes::new();
+            let mut payload = None;
             while !reader.is_empty() {
                 match reader.key()? {
-                    (2, WireType::Len) => payload = reader.len_delimited()?.0,
+                    (2, WireType::Len) => payload = Some(reader.len_delimited()?),
                     (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
+            let payload = payload.map(|r| reader.bytes(r)).unwrap_or_default();
             let kind = RecordKind::NoSessionContext { payload };
             kind.validate()?;
             Ok(kind)
@@ -388,7 +394,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
             use session_context::field::*;
             let mut ids = [0u64; 4];
             let (mut sar, mut rec_sar) = (0u64, 0u64);
-            let (mut count, mut total) = (0usize, 0usize);
+            let (mut count, mut total, mut last) = (0usize, 0usize, 0..0);
             while !reader.is_empty() {
                 match reader.key()? {
                     (n @ SESSION_ID..=RETRANSMIT_ID, WireType::Varint) => {
@@ -397,8 +403,9 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                     (PAYLOAD_SAR_STATE, WireType::Varint) => sar = reader.varint()?,
                     (PAYLOADREC_SAR_STATE, WireType::Varint) => rec_sar = reader.varint()?,
                     (PAYLOAD, WireType::Len) => {
+                        last = reader.len_delimited()?;
                         count += 1;
-                        total += reader.len_delimited()?.0.len();
+                        total += last.len();
                     }
                     (n, wire_type) => reader.skip(n, wire_type)?,
                 }
@@ -407,13 +414,20 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                 let value = enum_value(raw);
                 SarState::from_i32(value).ok_or(RecordError::UnknownEnumValue { field, value })
             };
+            let pieces = match count {
+                0 => Pieces::Single(None),
+                1 => Pieces::Single(Some(reader.bytes(last))),
+                _ => Pieces::Wire {
+                    body: reader.bytes(body_start..reader.position()),
+                    count,
+                    total,
+                },
+            };
             let kind = RecordKind::SessionContext(SessionContext::from_wire(
                 ids,
                 sar_state(sar, "payload_sar_state")?,
                 sar_state(rec_sar, "payloadrec_sar_state")?,
-                body.clone(),
-                count,
-                total,
+                pieces,
             ));
             kind.validate()?;
             Ok(kind)
@@ -440,7 +454,7 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
             }
             let value = enum_value(version);
             if number == field::MQTT_CONNECT {
-                let topic = string(&destination, "subscribed_topic")?.unwrap_or_default();
+                let topic = text(&reader, destination, "subscribed_topic")?.unwrap_or_default();
                 let version =
                     MqttVersion::from_i32(value).ok_or(RecordError::UnknownEnumValue {
                         field: "version",
@@ -448,7 +462,8 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                     })?;
                 Ok(RecordKind::MqttConnect(MqttConnect::new(version, topic)))
             } else {
-                let dest = string(&destination, "subscribed_destination")?.unwrap_or_default();
+                let dest =
+                    text(&reader, destination, "subscribed_destination")?.unwrap_or_default();
                 let version =
                     StompVersion::from_i32(value).ok_or(RecordError::UnknownEnumValue {
                         field: "version",
@@ -467,13 +482,16 @@ fn decode_kind(number: u32, body: Bytes, offset: usize) -> Result<RecordKind, Re
                     (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
-            let reason = string(&reason, "reason")?.unwrap_or_default();
+            let reason = text(&reader, reason, "reason")?.unwrap_or_default();
             Ok(RecordKind::Disconnect(Disconnect::new(
                 ErrorCode::new(code),
                 reason,
             )))
         }
         // The caller only passes record_type field numbers 7 to 13.
-        _ => Err(RecordError::MissingRecordType),
+        _ => Err(RecordError::Malformed {
+            offset,
+            kind: crate::Malformed::InvalidFieldNumber,
+        }),
     }
 }

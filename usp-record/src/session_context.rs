@@ -79,9 +79,12 @@ pub(crate) mod field {
 /// are found again on demand. The second form is what makes decoding allocation-free however
 /// many pieces a peer sends.
 #[derive(Clone)]
-enum Pieces {
+pub(crate) enum Pieces {
     Owned(Vec<Bytes>),
-    /// The encoded `SessionContextRecord` body (already validated) and facts about its pieces.
+    /// No piece, or exactly one (the common case): no scanning needed.
+    Single(Option<Bytes>),
+    /// The encoded `SessionContextRecord` body (already validated) and facts about its
+    /// pieces, when there are two or more.
     Wire {
         body: Bytes,
         count: usize,
@@ -158,13 +161,14 @@ impl SessionContext {
     }
 
     fn pieces_mut(&mut self) -> &mut Vec<Bytes> {
-        if let Pieces::Wire { .. } = self.pieces {
+        if !matches!(self.pieces, Pieces::Owned(_)) {
             let owned = self.payload().collect();
             self.pieces = Pieces::Owned(owned);
         }
         match &mut self.pieces {
             Pieces::Owned(pieces) => pieces,
-            Pieces::Wire { .. } => unreachable!("converted to Owned just above"),
+            // Converted to Owned just above.
+            Pieces::Single(_) | Pieces::Wire { .. } => unreachable!(),
         }
     }
 
@@ -204,6 +208,9 @@ impl SessionContext {
             Pieces::Owned(pieces) => Payload {
                 inner: PayloadInner::Owned(pieces.iter()),
             },
+            Pieces::Single(piece) => Payload {
+                inner: PayloadInner::Single(piece.as_ref()),
+            },
             Pieces::Wire { body, count, .. } => Payload {
                 inner: PayloadInner::Wire {
                     body,
@@ -218,6 +225,7 @@ impl SessionContext {
     pub fn payload_len(&self) -> usize {
         match &self.pieces {
             Pieces::Owned(pieces) => pieces.iter().map(Bytes::len).sum(),
+            Pieces::Single(piece) => piece.as_ref().map_or(0, Bytes::len),
             Pieces::Wire { total, .. } => *total,
         }
     }
@@ -282,9 +290,7 @@ impl SessionContext {
         ids: [u64; 4],
         payload_sar_state: SarState,
         payloadrec_sar_state: SarState,
-        body: Bytes,
-        count: usize,
-        total: usize,
+        pieces: Pieces,
     ) -> Self {
         Self {
             session_id: ids[0],
@@ -293,7 +299,7 @@ impl SessionContext {
             retransmit_id: ids[3],
             payload_sar_state,
             payloadrec_sar_state,
-            pieces: Pieces::Wire { body, count, total },
+            pieces,
         }
     }
 }
@@ -336,6 +342,7 @@ pub struct Payload<'a> {
 #[derive(Debug, Clone)]
 enum PayloadInner<'a> {
     Owned(std::slice::Iter<'a, Bytes>),
+    Single(Option<&'a Bytes>),
     Wire {
         body: &'a Bytes,
         pos: usize,
@@ -349,6 +356,7 @@ impl Iterator for Payload<'_> {
     fn next(&mut self) -> Option<Bytes> {
         match &mut self.inner {
             PayloadInner::Owned(iter) => iter.next().cloned(),
+            PayloadInner::Single(piece) => piece.take().cloned(),
             PayloadInner::Wire { body, pos, left } => {
                 if *left == 0 {
                     return None;
@@ -360,10 +368,10 @@ impl Iterator for Payload<'_> {
                 while !reader.is_empty() {
                     let (number, wire_type) = reader.key().ok()?;
                     if number == field::PAYLOAD && wire_type == WireType::Len {
-                        let (piece, _) = reader.len_delimited().ok()?;
-                        *pos = reader.offset();
+                        let range = reader.len_delimited().ok()?;
+                        *pos = reader.position();
                         *left -= 1;
-                        return Some(piece);
+                        return Some(reader.bytes(range));
                     }
                     reader.skip(number, wire_type).ok()?;
                 }
@@ -376,6 +384,7 @@ impl Iterator for Payload<'_> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = match &self.inner {
             PayloadInner::Owned(iter) => iter.len(),
+            PayloadInner::Single(piece) => usize::from(piece.is_some()),
             PayloadInner::Wire { left, .. } => *left,
         };
         (n, Some(n))

@@ -1,6 +1,8 @@
 //! Protobuf wire primitives: just what a Record needs, with every length checked against the
 //! bytes that are really there before anything is sliced or allocated.
 
+use std::ops::Range;
+
 use bytes::{BufMut, Bytes};
 
 use crate::error::{Malformed, RecordError};
@@ -33,7 +35,8 @@ impl WireType {
 /// Groups are deprecated and never used by USP; unknown ones are skipped up to this depth.
 const MAX_GROUP_DEPTH: usize = 32;
 
-/// A cursor over one encoded message. Slices it hands out share the underlying buffer.
+/// A cursor over one encoded message, or over a part of a buffer. Fields are handed out as
+/// ranges of the buffer, so reading a string costs no reference count and no copy.
 pub(crate) struct Reader<'a> {
     buf: &'a Bytes,
     pos: usize,
@@ -52,6 +55,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A reader over `range` of `buf` (a range this module handed out).
+    pub(crate) fn within(buf: &'a Bytes, range: Range<usize>, base: usize) -> Self {
+        Self {
+            buf,
+            pos: range.start,
+            end: range.end,
+            base,
+        }
+    }
+
     /// Moves the cursor to `pos` (an offset inside this reader's buffer).
     pub(crate) fn advance_to(&mut self, pos: usize) {
         self.pos = pos.min(self.end);
@@ -61,9 +74,9 @@ impl<'a> Reader<'a> {
         self.pos >= self.end
     }
 
-    /// Byte offset of the cursor in the outermost input.
-    pub(crate) fn offset(&self) -> usize {
-        self.base + self.pos
+    /// Position of the cursor in the buffer.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
     }
 
     fn malformed(&self, at: usize, kind: Malformed) -> RecordError {
@@ -108,29 +121,39 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn fixed32(&mut self) -> Result<u32, RecordError> {
-        let bytes = self.take(4)?;
-        Ok(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+        let range = self.take(4)?;
+        let b = &self.buf[range];
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// Takes `len` bytes, sharing the buffer.
-    fn take(&mut self, len: usize) -> Result<Bytes, RecordError> {
+    /// Takes `len` bytes; returns their range in the buffer.
+    fn take(&mut self, len: usize) -> Result<Range<usize>, RecordError> {
         if len > self.end - self.pos {
             return Err(self.malformed(self.pos, Malformed::Truncated));
         }
-        let slice = self.buf.slice(self.pos..self.pos + len);
+        let range = self.pos..self.pos + len;
         self.pos += len;
-        Ok(slice)
+        Ok(range)
     }
 
-    /// Reads a length-delimited field body; returns it and its offset in the outer input.
-    pub(crate) fn len_delimited(&mut self) -> Result<(Bytes, usize), RecordError> {
+    /// Reads a length-delimited field body; returns its range in the buffer.
+    pub(crate) fn len_delimited(&mut self) -> Result<Range<usize>, RecordError> {
         let start = self.pos;
         let len = self.varint()?;
         let Ok(len) = usize::try_from(len) else {
             return Err(self.malformed(start, Malformed::Truncated));
         };
-        let offset = self.base + self.pos;
-        Ok((self.take(len)?, offset))
+        self.take(len)
+    }
+
+    /// The bytes of `range`, sharing the buffer.
+    pub(crate) fn bytes(&self, range: Range<usize>) -> Bytes {
+        self.buf.slice(range)
+    }
+
+    /// The bytes of `range`, borrowed.
+    pub(crate) fn slice(&self, range: Range<usize>) -> &'a [u8] {
+        &self.buf[range]
     }
 
     /// Skips the body of field `number`, which we do not know, as protobuf requires.

@@ -130,10 +130,10 @@ impl EndpointId {
     /// assert_eq!(err.kind(), EndpointIdErrorKind::InvalidAuthorityId);
     /// assert_eq!(err.offset(), 4);
     /// ```
-    pub fn new(s: impl Into<String>) -> Result<Self, InvalidEndpointId> {
-        let s = s.into();
-        let (first_colon, second_colon) = split(&s)?;
-        check_strict(&s, first_colon, second_colon)?;
+    pub fn new(s: impl AsRef<str>) -> Result<Self, InvalidEndpointId> {
+        let s = s.as_ref();
+        let (first_colon, second_colon) = split(s)?;
+        check_strict(s, first_colon, second_colon)?;
         Ok(Self::from_parts(s, first_colon, second_colon))
     }
 
@@ -165,9 +165,9 @@ impl EndpointId {
     /// assert!(EndpointId::lenient("no-colons").is_err());
     /// # Ok::<(), usp_types::InvalidEndpointId>(())
     /// ```
-    pub fn lenient(s: impl Into<String>) -> Result<Self, InvalidEndpointId> {
-        let s = s.into();
-        let (first_colon, second_colon) = split(&s)?;
+    pub fn lenient(s: impl AsRef<str>) -> Result<Self, InvalidEndpointId> {
+        let s = s.as_ref();
+        let (first_colon, second_colon) = split(s)?;
         Ok(Self::from_parts(s, first_colon, second_colon))
     }
 
@@ -214,7 +214,8 @@ impl EndpointId {
         Self::new(rest).map_err(|e| e.shifted(prefix.len()))
     }
 
-    fn from_parts(s: String, first_colon: usize, second_colon: usize) -> Self {
+    /// Validated text becomes the shared `Arc<str>`: one allocation, one copy.
+    fn from_parts(s: &str, first_colon: usize, second_colon: usize) -> Self {
         Self {
             id: Arc::from(s),
             first_colon,
@@ -681,9 +682,15 @@ fn split(s: &str) -> Result<(usize, usize)> {
     if s.len() > EndpointId::MAX_LEN {
         return err(K::TooLong, EndpointId::MAX_LEN, "");
     }
-    if let Some((i, c)) = s
-        .char_indices()
-        .find(|&(_, c)| c.is_control() || c.is_whitespace())
+    // Fast path: printable ASCII other than space (what every real ID is) has neither
+    // control characters nor whitespace; only other text needs the Unicode tables.
+    let printable_ascii = s.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if let Some((i, c)) = (!printable_ascii)
+        .then(|| {
+            s.char_indices()
+                .find(|&(_, c)| c.is_control() || c.is_whitespace())
+        })
+        .flatten()
     {
         return if c.is_control() {
             err(K::ControlCharacter, i, "")
