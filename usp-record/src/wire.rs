@@ -70,6 +70,7 @@ impl<'a> Reader<'a> {
         self.pos = pos.min(self.end);
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.pos >= self.end
     }
@@ -86,7 +87,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn varint(&mut self) -> Result<u64, RecordError> {
+        // Fast path: keys, small numbers and short lengths fit one byte.
+        if self.pos < self.end {
+            let byte = self.buf[self.pos];
+            if byte < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(byte));
+            }
+        }
         let start = self.pos;
         let mut value = 0u64;
         for i in 0..10 {
@@ -106,6 +116,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a field key; returns the field number and wire type.
+    #[inline]
     pub(crate) fn key(&mut self) -> Result<(u32, WireType), RecordError> {
         let start = self.pos;
         let key = self.varint()?;
@@ -127,6 +138,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes `len` bytes; returns their range in the buffer.
+    #[inline]
     fn take(&mut self, len: usize) -> Result<Range<usize>, RecordError> {
         if len > self.end - self.pos {
             return Err(self.malformed(self.pos, Malformed::Truncated));
@@ -137,6 +149,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a length-delimited field body; returns its range in the buffer.
+    #[inline]
     pub(crate) fn len_delimited(&mut self) -> Result<Range<usize>, RecordError> {
         let start = self.pos;
         let len = self.varint()?;

@@ -682,23 +682,33 @@ fn split(s: &str) -> Result<(usize, usize)> {
     if s.len() > EndpointId::MAX_LEN {
         return err(K::TooLong, EndpointId::MAX_LEN, "");
     }
-    // Fast path: printable ASCII other than space (what every real ID is) has neither
-    // control characters nor whitespace; only other text needs the Unicode tables.
-    let printable_ascii = s.bytes().all(|b| (0x21..0x7f).contains(&b));
-    if let Some((i, c)) = (!printable_ascii)
-        .then(|| {
-            s.char_indices()
-                .find(|&(_, c)| c.is_control() || c.is_whitespace())
-        })
-        .flatten()
-    {
-        return if c.is_control() {
-            err(K::ControlCharacter, i, "")
-        } else {
-            err(K::Whitespace, i, "")
-        };
+    // Printable ASCII other than space (what every real ID is) has no control character
+    // and no whitespace; only other text needs the Unicode tables.
+    let bytes = s.as_bytes();
+    // Branch-free, so the compiler can check many bytes at once.
+    let printable_ascii = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x21) < 0x5e));
+    let first = bytes.iter().position(|&b| b == b':');
+    let second = first.and_then(|f| {
+        bytes[f + 1..]
+            .iter()
+            .position(|&b| b == b':')
+            .map(|i| i + f + 1)
+    });
+    if !printable_ascii {
+        if let Some((i, c)) = s
+            .char_indices()
+            .find(|&(_, c)| c.is_control() || c.is_whitespace())
+        {
+            return if c.is_control() {
+                err(K::ControlCharacter, i, "")
+            } else {
+                err(K::Whitespace, i, "")
+            };
+        }
     }
-    let Some(first_colon) = s.find(':') else {
+    let Some(first_colon) = first else {
         return err(
             K::MissingSeparator,
             s.len(),
@@ -726,7 +736,7 @@ fn split(s: &str) -> Result<(usize, usize)> {
             "longer than 16 characters",
         );
     }
-    let Some(second_colon) = s[first_colon + 1..].find(':').map(|i| i + first_colon + 1) else {
+    let Some(second_colon) = second else {
         return err(
             K::MissingSeparator,
             s.len(),
