@@ -696,17 +696,16 @@ fn split(s: &str) -> Result<(usize, usize)> {
             .position(|&b| b == b':')
             .map(|i| i + f + 1)
     });
-    if !printable_ascii {
-        if let Some((i, c)) = s
+    if !printable_ascii
+        && let Some((i, c)) = s
             .char_indices()
             .find(|&(_, c)| c.is_control() || c.is_whitespace())
-        {
-            return if c.is_control() {
-                err(K::ControlCharacter, i, "")
-            } else {
-                err(K::Whitespace, i, "")
-            };
-        }
+    {
+        return if c.is_control() {
+            err(K::ControlCharacter, i, "")
+        } else {
+            err(K::Whitespace, i, "")
+        };
     }
     let Some(first_colon) = first else {
         return err(
