@@ -169,17 +169,14 @@ impl Record {
 
         let kind = match kind {
             KindBody::None => return Err(RecordError::MissingRecordType),
-            KindBody::One { number, range } => {
-                let offset = range.start;
-                decode_kind(number, Reader::within(&input, range, 0), offset)?
-            }
+            KindBody::One { number, range } => decode_kind(number, &input, range, 0)?,
             KindBody::Merged {
                 number,
                 body,
                 offset,
             } => {
                 let body = body.freeze();
-                decode_kind(number, Reader::new(&body, offset), offset)?
+                decode_kind(number, &body, 0..body.len(), offset)?
             }
         };
 
@@ -368,13 +365,16 @@ fn version_text(version: UspVersion) -> VersionText {
     out
 }
 
-/// Decodes the body of `record_type` member `number`, which `reader` covers exactly and
-/// which starts at `offset` in the outer input.
+/// Decodes the body of `record_type` member `number`: `range` of `body`, where `body`
+/// starts at `base` in the outer input.
 fn decode_kind(
     number: u32,
-    mut reader: Reader<'_>,
-    offset: usize,
+    body: &Bytes,
+    range: Range<usize>,
+    base: usize,
 ) -> Result<RecordKind, RecordError> {
+    let offset = base + range.start;
+    let mut reader = Reader::within(body, range, base);
     let body_start = reader.position();
     match number {
         field::NO_SESSION_CONTEXT => {
@@ -385,7 +385,7 @@ fn decode_kind(
                     (n, wire_type) => reader.skip(n, wire_type)?,
                 }
             }
-            let payload = payload.map(|r| reader.bytes(r)).unwrap_or_default();
+            let payload = payload.map(|r| body.slice(r)).unwrap_or_default();
             let kind = RecordKind::NoSessionContext { payload };
             kind.validate()?;
             Ok(kind)
@@ -416,9 +416,9 @@ fn decode_kind(
             };
             let pieces = match count {
                 0 => Pieces::Single(None),
-                1 => Pieces::Single(Some(reader.bytes(last))),
+                1 => Pieces::Single(Some(body.slice(last))),
                 _ => Pieces::Wire {
-                    body: reader.bytes(body_start..reader.position()),
+                    body: body.slice(body_start..reader.position()),
                     count,
                     total,
                 },

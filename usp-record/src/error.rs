@@ -92,6 +92,15 @@ impl RecordError {
     }
 }
 
+impl From<crate::wire::WireError> for RecordError {
+    fn from(e: crate::wire::WireError) -> Self {
+        Self::Malformed {
+            offset: e.offset,
+            kind: e.kind,
+        }
+    }
+}
+
 /// How the protobuf encoding was broken; see [`RecordError::Malformed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]

@@ -65,3 +65,13 @@ pub use disconnect::Disconnect;
 pub use error::{Malformed, RecordError};
 pub use record::{Ignored, PayloadSecurity, Record, RecordKind};
 pub use session_context::{Payload, SarState, SessionContext};
+
+/// Internals shared with the sibling crates of the workspace (`usp-msg`). Not a public API:
+/// it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// Protobuf wire primitives.
+    pub mod wire {
+        pub use crate::wire::*;
+    }
+}

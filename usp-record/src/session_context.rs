@@ -371,7 +371,7 @@ impl Iterator for Payload<'_> {
                         let range = reader.len_delimited().ok()?;
                         *pos = reader.position();
                         *left -= 1;
-                        return Some(reader.bytes(range));
+                        return Some(body.slice(range));
                     }
                     reader.skip(number, wire_type).ok()?;
                 }

@@ -1,20 +1,41 @@
-//! Protobuf wire primitives: just what a Record needs, with every length checked against the
-//! bytes that are really there before anything is sliced or allocated.
+//! Protobuf wire primitives shared by the USP codecs (this crate's and `usp-msg`'s), with
+//! every length checked against the bytes that are really there before anything is sliced
+//! or allocated.
+//!
+//! Not a public API: reachable as `usp_record::__private::wire` for the sibling crates of
+//! the workspace only; it follows their version, not semver.
 
 use std::ops::Range;
 
-use bytes::{BufMut, Bytes};
+use bytes::BufMut;
 
-use crate::error::{Malformed, RecordError};
+use crate::error::Malformed;
+
+/// A malformed protobuf encoding: what was wrong and at which byte of the outermost input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::exhaustive_structs)] // internal, unstable
+pub struct WireError {
+    /// Byte offset of the fault in the outermost input.
+    pub offset: usize,
+    /// What was wrong.
+    pub kind: Malformed,
+}
 
 /// Protobuf wire types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WireType {
+#[allow(clippy::exhaustive_enums)] // fixed by the protobuf encoding
+pub enum WireType {
+    /// 0: varint.
     Varint,
+    /// 1: 64-bit little-endian.
     I64,
+    /// 2: length-delimited.
     Len,
+    /// 3: start of a (deprecated) group.
     StartGroup,
+    /// 4: end of a (deprecated) group.
     EndGroup,
+    /// 5: 32-bit little-endian.
     I32,
 }
 
@@ -37,8 +58,9 @@ const MAX_GROUP_DEPTH: usize = 32;
 
 /// A cursor over one encoded message, or over a part of a buffer. Fields are handed out as
 /// ranges of the buffer, so reading a string costs no reference count and no copy.
-pub(crate) struct Reader<'a> {
-    buf: &'a Bytes,
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    buf: &'a [u8],
     pos: usize,
     end: usize,
     /// Offset of `buf` in the outermost input, so errors point into what the caller passed.
@@ -46,7 +68,8 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(buf: &'a Bytes, base: usize) -> Self {
+    /// A reader over all of `buf`, which starts at `base` in the outermost input.
+    pub fn new(buf: &'a [u8], base: usize) -> Self {
         Self {
             buf,
             pos: 0,
@@ -56,7 +79,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A reader over `range` of `buf` (a range this module handed out).
-    pub(crate) fn within(buf: &'a Bytes, range: Range<usize>, base: usize) -> Self {
+    pub fn within(buf: &'a [u8], range: Range<usize>, base: usize) -> Self {
         Self {
             buf,
             pos: range.start,
@@ -66,29 +89,31 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves the cursor to `pos` (an offset inside this reader's buffer).
-    pub(crate) fn advance_to(&mut self, pos: usize) {
+    pub fn advance_to(&mut self, pos: usize) {
         self.pos = pos.min(self.end);
     }
 
+    /// Whether the cursor is at the end.
     #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.pos >= self.end
     }
 
     /// Position of the cursor in the buffer.
-    pub(crate) fn position(&self) -> usize {
+    pub fn position(&self) -> usize {
         self.pos
     }
 
-    fn malformed(&self, at: usize, kind: Malformed) -> RecordError {
-        RecordError::Malformed {
+    fn malformed(&self, at: usize, kind: Malformed) -> WireError {
+        WireError {
             offset: self.base + at,
             kind,
         }
     }
 
+    /// Reads a varint.
     #[inline]
-    pub(crate) fn varint(&mut self) -> Result<u64, RecordError> {
+    pub fn varint(&mut self) -> Result<u64, WireError> {
         // Fast path: keys, small numbers and short lengths fit one byte.
         if self.pos < self.end {
             let byte = self.buf[self.pos];
@@ -117,7 +142,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a field key; returns the field number and wire type.
     #[inline]
-    pub(crate) fn key(&mut self) -> Result<(u32, WireType), RecordError> {
+    pub fn key(&mut self) -> Result<(u32, WireType), WireError> {
         let start = self.pos;
         let key = self.varint()?;
         let number = key >> 3;
@@ -131,7 +156,8 @@ impl<'a> Reader<'a> {
         Ok((number as u32, wire_type))
     }
 
-    pub(crate) fn fixed32(&mut self) -> Result<u32, RecordError> {
+    /// Reads a little-endian 32-bit value.
+    pub fn fixed32(&mut self) -> Result<u32, WireError> {
         let range = self.take(4)?;
         let b = &self.buf[range];
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -139,7 +165,7 @@ impl<'a> Reader<'a> {
 
     /// Takes `len` bytes; returns their range in the buffer.
     #[inline]
-    fn take(&mut self, len: usize) -> Result<Range<usize>, RecordError> {
+    fn take(&mut self, len: usize) -> Result<Range<usize>, WireError> {
         if len > self.end - self.pos {
             return Err(self.malformed(self.pos, Malformed::Truncated));
         }
@@ -150,7 +176,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a length-delimited field body; returns its range in the buffer.
     #[inline]
-    pub(crate) fn len_delimited(&mut self) -> Result<Range<usize>, RecordError> {
+    pub fn len_delimited(&mut self) -> Result<Range<usize>, WireError> {
         let start = self.pos;
         let len = self.varint()?;
         let Ok(len) = usize::try_from(len) else {
@@ -159,20 +185,15 @@ impl<'a> Reader<'a> {
         self.take(len)
     }
 
-    /// The bytes of `range`, sharing the buffer.
-    pub(crate) fn bytes(&self, range: Range<usize>) -> Bytes {
-        self.buf.slice(range)
-    }
-
     /// The bytes of `range`, borrowed.
-    pub(crate) fn slice(&self, range: Range<usize>) -> &'a [u8] {
+    pub fn slice(&self, range: Range<usize>) -> &'a [u8] {
         &self.buf[range]
     }
 
     /// Skips the body of field `number`, which we do not know, as protobuf requires.
     /// Groups (deprecated, unused by USP) are followed to a bounded depth, and each
     /// end-group must close the start-group of the same field number.
-    pub(crate) fn skip(&mut self, number: u32, wire_type: WireType) -> Result<(), RecordError> {
+    pub fn skip(&mut self, number: u32, wire_type: WireType) -> Result<(), WireError> {
         let mut open = [0u32; MAX_GROUP_DEPTH];
         let mut depth = 0usize;
         let (mut number, mut wire_type) = (number, wire_type);
@@ -219,13 +240,14 @@ impl<'a> Reader<'a> {
 }
 
 /// Number of bytes `value` takes as a varint.
-pub(crate) fn varint_len(value: u64) -> usize {
+pub fn varint_len(value: u64) -> usize {
     // 1 byte per 7 significant bits, at least 1.
     let bits = 64 - (value | 1).leading_zeros() as usize;
     bits.div_ceil(7)
 }
 
-pub(crate) fn put_varint(out: &mut impl BufMut, mut value: u64) {
+/// Writes `value` as a varint.
+pub fn put_varint(out: &mut impl BufMut, mut value: u64) {
     while value >= 0x80 {
         out.put_u8((value as u8) | 0x80);
         value >>= 7;
@@ -233,22 +255,23 @@ pub(crate) fn put_varint(out: &mut impl BufMut, mut value: u64) {
     out.put_u8(value as u8);
 }
 
-fn put_key(out: &mut impl BufMut, number: u32, wire_type: u8) {
+/// Writes the key of field `number` with wire type `wire_type` (0 to 5).
+pub fn put_key(out: &mut impl BufMut, number: u32, wire_type: u8) {
     put_varint(out, (u64::from(number) << 3) | u64::from(wire_type));
 }
 
 /// Size of a key for `number` (all our field numbers fit one byte, but stay general).
-fn key_len(number: u32) -> usize {
+pub fn key_len(number: u32) -> usize {
     varint_len(u64::from(number) << 3)
 }
 
 /// Size of a length-delimited field with a body of `len` bytes, present even when empty.
-pub(crate) fn len_field_len(number: u32, len: usize) -> usize {
+pub fn len_field_len(number: u32, len: usize) -> usize {
     key_len(number) + varint_len(len as u64) + len
 }
 
 /// Size of a proto3 implicit-presence bytes/string field (absent when empty).
-pub(crate) fn opt_len_field_len(number: u32, len: usize) -> usize {
+pub fn opt_len_field_len(number: u32, len: usize) -> usize {
     if len == 0 {
         0
     } else {
@@ -257,7 +280,7 @@ pub(crate) fn opt_len_field_len(number: u32, len: usize) -> usize {
 }
 
 /// Size of a proto3 implicit-presence varint field (absent when zero).
-pub(crate) fn opt_varint_field_len(number: u32, value: u64) -> usize {
+pub fn opt_varint_field_len(number: u32, value: u64) -> usize {
     if value == 0 {
         0
     } else {
@@ -266,31 +289,34 @@ pub(crate) fn opt_varint_field_len(number: u32, value: u64) -> usize {
 }
 
 /// Size of a proto3 implicit-presence fixed32 field (absent when zero).
-pub(crate) fn opt_fixed32_field_len(number: u32, value: u32) -> usize {
+pub fn opt_fixed32_field_len(number: u32, value: u32) -> usize {
     if value == 0 { 0 } else { key_len(number) + 4 }
 }
 
 /// Writes the key and length of a length-delimited field whose body follows.
-pub(crate) fn put_len_header(out: &mut impl BufMut, number: u32, len: usize) {
+pub fn put_len_header(out: &mut impl BufMut, number: u32, len: usize) {
     put_key(out, number, 2);
     put_varint(out, len as u64);
 }
 
-pub(crate) fn put_opt_bytes(out: &mut impl BufMut, number: u32, value: &[u8]) {
+/// Writes a proto3 implicit-presence bytes/string field (nothing when empty).
+pub fn put_opt_bytes(out: &mut impl BufMut, number: u32, value: &[u8]) {
     if !value.is_empty() {
         put_len_header(out, number, value.len());
         out.put_slice(value);
     }
 }
 
-pub(crate) fn put_opt_varint(out: &mut impl BufMut, number: u32, value: u64) {
+/// Writes a proto3 implicit-presence varint field (nothing when zero).
+pub fn put_opt_varint(out: &mut impl BufMut, number: u32, value: u64) {
     if value != 0 {
         put_key(out, number, 0);
         put_varint(out, value);
     }
 }
 
-pub(crate) fn put_opt_fixed32(out: &mut impl BufMut, number: u32, value: u32) {
+/// Writes a proto3 implicit-presence fixed32 field (nothing when zero).
+pub fn put_opt_fixed32(out: &mut impl BufMut, number: u32, value: u32) {
     if value != 0 {
         put_key(out, number, 5);
         out.put_u32_le(value);
@@ -300,6 +326,7 @@ pub(crate) fn put_opt_fixed32(out: &mut impl BufMut, number: u32, value: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     #[test]
     fn varint_round_trip_and_length() {
@@ -329,7 +356,7 @@ mod tests {
         let overlong = Bytes::from_static(&[0xff; 11]);
         assert!(matches!(
             Reader::new(&overlong, 0).varint(),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::VarintOverflow,
                 offset: 0
             })
@@ -342,7 +369,7 @@ mod tests {
         let truncated = Bytes::from_static(&[0x80, 0x80]);
         assert!(matches!(
             Reader::new(&truncated, 7).varint(),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::Truncated,
                 offset: 7
             })
@@ -359,7 +386,7 @@ mod tests {
         reader.key().unwrap();
         assert!(matches!(
             reader.len_delimited(),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::Truncated,
                 ..
             })
@@ -382,7 +409,7 @@ mod tests {
         let (number, wire_type) = reader.key().unwrap();
         assert!(matches!(
             reader.skip(number, wire_type),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::UnexpectedEndGroup,
                 offset: 2
             })
@@ -393,7 +420,7 @@ mod tests {
         let (number, wire_type) = reader.key().unwrap();
         assert!(matches!(
             reader.skip(number, wire_type),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::NestingTooDeep,
                 ..
             })
@@ -405,7 +432,7 @@ mod tests {
         let buf = Bytes::from_static(&[0x00, 0x00]);
         assert!(matches!(
             Reader::new(&buf, 0).key(),
-            Err(RecordError::Malformed {
+            Err(WireError {
                 kind: Malformed::InvalidFieldNumber,
                 ..
             })
