@@ -42,7 +42,10 @@ use std::fmt;
 /// assert_eq!(vendor.name(), None);
 /// assert_eq!(format!("{vendor:?} {vendor}"), "ErrorCode(7801) 7801");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The default is 0, the value Messages carry in an `err_code` field when there is no
+/// error (protobuf's default for a `fixed32`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct ErrorCode(u32);
 
 impl ErrorCode {
