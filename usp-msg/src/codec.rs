@@ -6,6 +6,7 @@
 //! cache (in pre-order), a second pass writes, so nested lengths are never recomputed.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use usp_record::__private::wire::{self, Reader, WireType};
 
@@ -14,10 +15,89 @@ use crate::DecodeError;
 /// How deep messages may nest before decoding gives up (the schema nests 9 levels at most).
 pub(crate) const MAX_DEPTH: u32 = 32;
 
-/// Decoding state shared by every level: the input and the nesting depth.
+/// Decoding state shared by every level: the input, the nesting depth, and the input's
+/// valid UTF-8 regions.
 pub(crate) struct Ctx<'a> {
     pub(crate) buf: &'a [u8],
     pub(crate) depth: u32,
+    text: TextRegions<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
+        Self {
+            buf,
+            depth: 0,
+            text: TextRegions::new(buf),
+        }
+    }
+
+    /// The string at `range` of the input, if it is valid UTF-8.
+    #[inline]
+    pub(crate) fn str_at(&mut self, range: Range<usize>) -> Option<&'a str> {
+        self.text
+            .get(range.clone())
+            .or_else(|| std::str::from_utf8(&self.buf[range]).ok())
+    }
+}
+
+/// The input cut into its maximal valid UTF-8 regions, found in one pass.
+///
+/// Protobuf keys, short lengths and ASCII text are all valid UTF-8, so a USP Message is
+/// mostly a few long valid regions, broken only where a byte such as a two-byte length
+/// cannot be read as UTF-8. A string field inside one region is a sub-`str` of it, found
+/// without validating the string again: that is what makes decoding many short strings
+/// cheap. A string that is not inside one region is validated on its own, which reports
+/// invalid UTF-8 exactly as before.
+struct TextRegions<'a> {
+    /// `(start offset, text)` in input order.
+    regions: Vec<(usize, &'a str)>,
+    /// Index of the region the last lookup used; decoding reads strings mostly in order.
+    cursor: usize,
+}
+
+impl<'a> TextRegions<'a> {
+    fn new(buf: &'a [u8]) -> Self {
+        let mut regions = Vec::new();
+        let mut pos = 0;
+        while pos < buf.len() {
+            match std::str::from_utf8(&buf[pos..]) {
+                Ok(text) => {
+                    regions.push((pos, text));
+                    break;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    if valid > 0 {
+                        // The prefix up to `valid_up_to` is valid UTF-8 by definition.
+                        if let Ok(text) = std::str::from_utf8(&buf[pos..pos + valid]) {
+                            regions.push((pos, text));
+                        }
+                    }
+                    pos += valid + e.error_len().unwrap_or(buf.len() - pos - valid).max(1);
+                }
+            }
+        }
+        Self { regions, cursor: 0 }
+    }
+
+    #[inline]
+    fn get(&mut self, range: Range<usize>) -> Option<&'a str> {
+        if self.cursor >= self.regions.len() || self.regions[self.cursor].0 > range.start {
+            self.cursor = 0;
+        }
+        while let Some(&(start, text)) = self.regions.get(self.cursor) {
+            if range.start < start {
+                return None;
+            }
+            if range.start <= start + text.len() {
+                // `get` checks that both ends fall on character boundaries.
+                return text.get(range.start - start..range.end.checked_sub(start)?);
+            }
+            self.cursor += 1;
+        }
+        None
+    }
 }
 
 /// Encoding of a protobuf message body.
@@ -85,7 +165,7 @@ pub(crate) fn encode_to_vec<M: Encode>(message: &M) -> Vec<u8> {
 /// Decodes a top-level message.
 pub(crate) fn decode_from<'a, M: Message<'a>>(buf: &'a [u8]) -> Result<M, DecodeError> {
     let mut message = M::default();
-    let mut ctx = Ctx { buf, depth: 0 };
+    let mut ctx = Ctx::new(buf);
     let mut reader = Reader::new(buf, 0);
     message.merge_all(&mut reader, &mut ctx)?;
     Ok(message)
@@ -96,6 +176,7 @@ pub(crate) trait Field<'a> {
     /// Reads one occurrence; `Ok(false)` when `wire_type` does not fit (treated as unknown).
     fn merge(
         &mut self,
+        number: u32,
         field: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -109,16 +190,17 @@ pub(crate) trait Field<'a> {
 
 pub(crate) fn text<'a>(
     reader: &mut Reader<'a>,
-    ctx: &Ctx<'a>,
+    ctx: &mut Ctx<'a>,
     field: &'static str,
 ) -> Result<&'a str, DecodeError> {
     let range = reader.len_delimited()?;
-    std::str::from_utf8(&ctx.buf[range]).map_err(|_| DecodeError::InvalidUtf8 { field })
+    ctx.str_at(range).ok_or(DecodeError::InvalidUtf8 { field })
 }
 
 impl<'a> Field<'a> for Cow<'a, str> {
     fn merge(
         &mut self,
+        _: u32,
         field: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -141,6 +223,7 @@ impl<'a> Field<'a> for Cow<'a, str> {
 impl<'a> Field<'a> for bool {
     fn merge(
         &mut self,
+        _: u32,
         _: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -164,6 +247,7 @@ impl<'a> Field<'a> for bool {
 impl<'a> Field<'a> for u32 {
     fn merge(
         &mut self,
+        _: u32,
         _: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -186,13 +270,14 @@ impl<'a> Field<'a> for u32 {
 impl<'a> Field<'a> for usp_types::ErrorCode {
     fn merge(
         &mut self,
+        _: u32,
         field: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
         ctx: &mut Ctx<'a>,
     ) -> Result<bool, DecodeError> {
         let mut raw = 0u32;
-        let known = raw.merge(field, wire_type, reader, ctx)?;
+        let known = raw.merge(0, field, wire_type, reader, ctx)?;
         if known {
             *self = Self::new(raw);
         }
@@ -209,6 +294,7 @@ impl<'a> Field<'a> for usp_types::ErrorCode {
 impl<'a> Field<'a> for Vec<Cow<'a, str>> {
     fn merge(
         &mut self,
+        _: u32,
         field: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -260,6 +346,7 @@ pub(crate) fn nested_write<M: Encode>(
 impl<'a, M: Message<'a>> Field<'a> for Vec<M> {
     fn merge(
         &mut self,
+        _: u32,
         _: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -287,6 +374,7 @@ impl<'a, M: Message<'a>> Field<'a> for Vec<M> {
 impl<'a, M: Message<'a>> Field<'a> for Option<M> {
     fn merge(
         &mut self,
+        _: u32,
         _: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -379,7 +467,7 @@ macro_rules! message {
         }
 
         impl<'a> $crate::codec::Message<'a> for $name<'a> {
-            #[allow(unused_variables)]
+            #[allow(unused_variables, clippy::manual_range_patterns)]
             fn merge_field(
                 &mut self,
                 number: u32,
@@ -391,6 +479,7 @@ macro_rules! message {
                     $(
                         $number => $crate::codec::Field::merge(
                             &mut self.$field,
+                            $number,
                             stringify!($field),
                             wire_type,
                             reader,

@@ -77,6 +77,7 @@ macro_rules! open_enum {
         impl<'a> Field<'a> for $name {
             fn merge(
                 &mut self,
+                _: u32,
                 _: &'static str,
                 wire_type: WireType,
                 reader: &mut Reader<'a>,

@@ -67,6 +67,7 @@ impl From<WireError> for DecodeError {
 /// ([`Msg::check_msg_type`](crate::Msg::check_msg_type)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("header msg_type {header} does not match the body, which holds a {body}")]
+#[non_exhaustive]
 pub struct MsgTypeMismatch {
     /// The `msg_type` written in the header.
     pub header: MsgType,

@@ -91,13 +91,17 @@ pub use usp_types::ErrorCode;
 #[doc(hidden)]
 pub fn __doc_get_resp() -> Vec<u8> {
     use response::get::{RequestedPathResult, ResolvedPathResult};
-    let mut resolved = ResolvedPathResult::default();
-    resolved.resolved_path = "Device.DeviceInfo.".into();
-    resolved.result_params.insert("SoftwareVersion", "1.0");
-    let mut requested = RequestedPathResult::default();
-    requested.requested_path = "Device.DeviceInfo.".into();
-    requested.resolved_path_results.push(resolved);
-    let mut resp = GetResp::default();
-    resp.req_path_results.push(requested);
+    let resolved = ResolvedPathResult {
+        resolved_path: "Device.DeviceInfo.".into(),
+        result_params: [("SoftwareVersion", "1.0")].into_iter().collect(),
+    };
+    let requested = RequestedPathResult {
+        requested_path: "Device.DeviceInfo.".into(),
+        resolved_path_results: vec![resolved],
+        ..Default::default()
+    };
+    let resp = GetResp {
+        req_path_results: vec![requested],
+    };
     Msg::response("get-1", resp).encode_to_vec()
 }

@@ -233,8 +233,8 @@ impl<'a> Message<'a> for HeaderSlot<'a> {
         ctx: &mut Ctx<'a>,
     ) -> Result<bool, DecodeError> {
         match number {
-            1 => self.msg_id.merge("msg_id", wire_type, reader, ctx),
-            2 => self.msg_type.merge("msg_type", wire_type, reader, ctx),
+            1 => self.msg_id.merge(1, "msg_id", wire_type, reader, ctx),
+            2 => self.msg_type.merge(2, "msg_type", wire_type, reader, ctx),
             _ => Ok(false),
         }
     }
@@ -266,8 +266,8 @@ impl<'a> Message<'a> for MsgSlot<'a> {
         ctx: &mut Ctx<'a>,
     ) -> Result<bool, DecodeError> {
         match number {
-            1 => self.header.merge("header", wire_type, reader, ctx),
-            2 => self.body.merge("body", wire_type, reader, ctx),
+            1 => self.header.merge(1, "header", wire_type, reader, ctx),
+            2 => self.body.merge(2, "body", wire_type, reader, ctx),
             _ => Ok(false),
         }
     }

@@ -208,6 +208,7 @@ macro_rules! oneof {
         impl<'a> $crate::codec::Field<'a> for Option<$name<'a>> {
             fn merge(
                 &mut self,
+                _: u32,
                 _: &'static str,
                 wire_type: ::usp_record::__private::wire::WireType,
                 reader: &mut ::usp_record::__private::wire::Reader<'a>,

@@ -75,6 +75,22 @@ impl<'a> Params<'a> {
         IntoOwned::into_owned(self)
     }
 
+    fn push_entry(
+        &mut self,
+        ctx: &mut Ctx<'a>,
+        range: std::ops::Range<usize>,
+        field: &'static str,
+    ) -> Result<(), DecodeError> {
+        let (key, value) = match fast_entry(ctx, range.clone()) {
+            Some(kv) => kv,
+            None => slow_entry(ctx, range, field)?,
+        };
+        // Kept in wire order; duplicates are resolved by `get` (last wins).
+        self.entries
+            .push((Cow::Borrowed(key), Cow::Borrowed(value)));
+        Ok(())
+    }
+
     fn entry_len(k: &str, v: &str) -> usize {
         wire::opt_len_field_len(1, k.len()) + wire::opt_len_field_len(2, v.len())
     }
@@ -115,9 +131,54 @@ impl IntoOwned for Params<'_> {
     }
 }
 
+/// The layout every implementation writes, `0x0a len key 0x12 len value` with lengths below
+/// 128 (or one of the two fields left out when empty), parsed without the general loop.
+/// Such an entry is valid UTF-8 as a whole when its strings are, so it is looked up once and
+/// the key and value are cut from it.
+#[inline]
+fn fast_entry<'a>(ctx: &mut Ctx<'a>, range: std::ops::Range<usize>) -> Option<(&'a str, &'a str)> {
+    let entry = ctx.str_at(range)?;
+    let b = entry.as_bytes();
+    let (mut key, mut value) = ("", "");
+    let mut i = 0;
+    if b.first() == Some(&0x0a) {
+        let len = usize::from(*b.get(1).filter(|l| **l < 0x80)?);
+        key = entry.get(2..2 + len)?;
+        i = 2 + len;
+    }
+    if i < b.len() {
+        if b[i] != 0x12 {
+            return None;
+        }
+        let len = usize::from(*b.get(i + 1).filter(|l| **l < 0x80)?);
+        value = entry.get(i + 2..i + 2 + len)?;
+        i += 2 + len;
+    }
+    (i == b.len()).then_some((key, value))
+}
+
+/// Any other layout of a map entry: fields in any order, repeated, unknown ones skipped.
+fn slow_entry<'a>(
+    ctx: &mut Ctx<'a>,
+    range: std::ops::Range<usize>,
+    field: &'static str,
+) -> Result<(&'a str, &'a str), DecodeError> {
+    let mut entry = Reader::within(ctx.buf, range, 0);
+    let (mut key, mut value) = ("", "");
+    while !entry.is_empty() {
+        match entry.key()? {
+            (1, WireType::Len) => key = text(&mut entry, ctx, field)?,
+            (2, WireType::Len) => value = text(&mut entry, ctx, field)?,
+            (n, wt) => entry.skip(n, wt)?,
+        }
+    }
+    Ok((key, value))
+}
+
 impl<'a> Field<'a> for Params<'a> {
     fn merge(
         &mut self,
+        number: u32,
         field: &'static str,
         wire_type: WireType,
         reader: &mut Reader<'a>,
@@ -126,19 +187,27 @@ impl<'a> Field<'a> for Params<'a> {
         if wire_type != WireType::Len {
             return Ok(false);
         }
+        let before = reader.position();
         let range = reader.len_delimited()?;
-        let mut entry = Reader::within(ctx.buf, range, 0);
-        let (mut key, mut value) = ("", "");
-        while !entry.is_empty() {
-            match entry.key()? {
-                (1, WireType::Len) => key = text(&mut entry, ctx, field)?,
-                (2, WireType::Len) => value = text(&mut entry, ctx, field)?,
-                (n, wt) => entry.skip(n, wt)?,
+        if self.entries.is_empty() {
+            // The entries of a map come one after the other and are alike in size: estimate
+            // their number from what is left of the message, to allocate once. A wrong
+            // estimate only costs a reallocation or some spare room, never more than the
+            // remaining input can hold.
+            let entry = (reader.position() - before + 1).max(4);
+            self.entries.reserve(1 + reader.remaining() / entry);
+        }
+        self.push_entry(ctx, range, field)?;
+        // The following entries of the same map usually come right after: take them here,
+        // without going back through the message's field loop.
+        if number < 16 {
+            let key = (number << 3 | 2) as u8;
+            while reader.rest().0.first() == Some(&key) {
+                reader.key()?;
+                let range = reader.len_delimited()?;
+                self.push_entry(ctx, range, field)?;
             }
         }
-        // Kept in wire order; duplicates are resolved by `get` (last wins).
-        self.entries
-            .push((Cow::Borrowed(key), Cow::Borrowed(value)));
         Ok(true)
     }
 

@@ -143,6 +143,16 @@ impl<'a> Reader<'a> {
     /// Reads a field key; returns the field number and wire type.
     #[inline]
     pub fn key(&mut self) -> Result<(u32, WireType), WireError> {
+        // Fast path: field numbers 1 to 15 with a valid wire type fit one byte.
+        if self.pos < self.end {
+            let byte = self.buf[self.pos];
+            if (8..0x80).contains(&byte)
+                && let Some(wire_type) = WireType::from_bits(u64::from(byte & 7))
+            {
+                self.pos += 1;
+                return Ok((u32::from(byte >> 3), wire_type));
+            }
+        }
         let start = self.pos;
         let key = self.varint()?;
         let number = key >> 3;
@@ -183,6 +193,19 @@ impl<'a> Reader<'a> {
             return Err(self.malformed(start, Malformed::Truncated));
         };
         self.take(len)
+    }
+
+    /// The unread bytes and where they start in the buffer, for fast paths that parse a
+    /// common layout directly; they must call [`advance_to`](Self::advance_to) after.
+    #[inline]
+    pub fn rest(&self) -> (&'a [u8], usize) {
+        (&self.buf[self.pos..self.end], self.pos)
+    }
+
+    /// Number of unread bytes.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.end - self.pos
     }
 
     /// The bytes of `range`, borrowed.
