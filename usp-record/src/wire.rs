@@ -263,13 +263,16 @@ impl<'a> Reader<'a> {
 }
 
 /// Number of bytes `value` takes as a varint.
+#[inline]
 pub fn varint_len(value: u64) -> usize {
-    // 1 byte per 7 significant bits, at least 1.
+    // 1 byte per 7 significant bits, at least 1: ceil(bits / 7) == (bits * 9 + 64) / 64 for
+    // every bits in 1..=64, without a division.
     let bits = 64 - (value | 1).leading_zeros() as usize;
-    bits.div_ceil(7)
+    (bits * 9 + 64) / 64
 }
 
 /// Writes `value` as a varint.
+#[inline]
 pub fn put_varint(out: &mut impl BufMut, mut value: u64) {
     while value >= 0x80 {
         out.put_u8((value as u8) | 0x80);
@@ -279,21 +282,25 @@ pub fn put_varint(out: &mut impl BufMut, mut value: u64) {
 }
 
 /// Writes the key of field `number` with wire type `wire_type` (0 to 5).
+#[inline]
 pub fn put_key(out: &mut impl BufMut, number: u32, wire_type: u8) {
     put_varint(out, (u64::from(number) << 3) | u64::from(wire_type));
 }
 
 /// Size of a key for `number` (all our field numbers fit one byte, but stay general).
+#[inline]
 pub fn key_len(number: u32) -> usize {
     varint_len(u64::from(number) << 3)
 }
 
 /// Size of a length-delimited field with a body of `len` bytes, present even when empty.
+#[inline]
 pub fn len_field_len(number: u32, len: usize) -> usize {
     key_len(number) + varint_len(len as u64) + len
 }
 
 /// Size of a proto3 implicit-presence bytes/string field (absent when empty).
+#[inline]
 pub fn opt_len_field_len(number: u32, len: usize) -> usize {
     if len == 0 {
         0
@@ -303,6 +310,7 @@ pub fn opt_len_field_len(number: u32, len: usize) -> usize {
 }
 
 /// Size of a proto3 implicit-presence varint field (absent when zero).
+#[inline]
 pub fn opt_varint_field_len(number: u32, value: u64) -> usize {
     if value == 0 {
         0
@@ -312,17 +320,20 @@ pub fn opt_varint_field_len(number: u32, value: u64) -> usize {
 }
 
 /// Size of a proto3 implicit-presence fixed32 field (absent when zero).
+#[inline]
 pub fn opt_fixed32_field_len(number: u32, value: u32) -> usize {
     if value == 0 { 0 } else { key_len(number) + 4 }
 }
 
 /// Writes the key and length of a length-delimited field whose body follows.
+#[inline]
 pub fn put_len_header(out: &mut impl BufMut, number: u32, len: usize) {
     put_key(out, number, 2);
     put_varint(out, len as u64);
 }
 
 /// Writes a proto3 implicit-presence bytes/string field (nothing when empty).
+#[inline]
 pub fn put_opt_bytes(out: &mut impl BufMut, number: u32, value: &[u8]) {
     if !value.is_empty() {
         put_len_header(out, number, value.len());
@@ -331,6 +342,7 @@ pub fn put_opt_bytes(out: &mut impl BufMut, number: u32, value: &[u8]) {
 }
 
 /// Writes a proto3 implicit-presence varint field (nothing when zero).
+#[inline]
 pub fn put_opt_varint(out: &mut impl BufMut, number: u32, value: u64) {
     if value != 0 {
         put_key(out, number, 0);
@@ -339,6 +351,7 @@ pub fn put_opt_varint(out: &mut impl BufMut, number: u32, value: u64) {
 }
 
 /// Writes a proto3 implicit-presence fixed32 field (nothing when zero).
+#[inline]
 pub fn put_opt_fixed32(out: &mut impl BufMut, number: u32, value: u32) {
     if value != 0 {
         put_key(out, number, 5);
