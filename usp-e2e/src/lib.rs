@@ -52,6 +52,10 @@ mod event;
 mod retry;
 mod sar;
 mod session;
+
+/// Not part of the public API: unstable, for fuzzing and tests only.
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(test)]
 mod tests;
 

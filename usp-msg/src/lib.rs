@@ -46,8 +46,14 @@
 mod body;
 mod builders;
 mod codec;
+mod display;
 mod enums;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json;
 mod msg;
 mod oneof;
 mod owned;
@@ -86,6 +92,7 @@ pub use response::operate::OperateResp;
 pub use response::register::RegisterResp;
 pub use response::set::SetResp;
 pub use usp_types::ErrorCode;
+pub use usp_types::{InvalidVersion, UspVersion};
 
 /// An encoded GetResp for the crate-level example. Not part of the API.
 #[doc(hidden)]

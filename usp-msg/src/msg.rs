@@ -88,6 +88,13 @@ impl<'a> Msg<'a> {
         self.header_msg_type
     }
 
+    /// Sets the header's `msg_type` as received (JSON input mirrors the wire).
+    #[cfg(feature = "json")]
+    pub(crate) fn with_header_msg_type(mut self, msg_type: MsgType) -> Self {
+        self.header_msg_type = msg_type;
+        self
+    }
+
     /// Fails when the header's `msg_type` disagrees with the body. Decoding accepts such a
     /// Message, as R-MSG.10 says the body is right; this is for receivers that want to log
     /// or refuse the inconsistency.

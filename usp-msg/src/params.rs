@@ -112,6 +112,16 @@ impl<'a, K: Into<Cow<'a, str>>, V: Into<Cow<'a, str>>> Extend<(K, V)> for Params
     }
 }
 
+impl<'a> IntoIterator for Params<'a> {
+    type Item = (Cow<'a, str>, Cow<'a, str>);
+    type IntoIter = std::vec::IntoIter<(Cow<'a, str>, Cow<'a, str>)>;
+
+    /// The entries in order, so that a `Params` can be passed wherever pairs are taken.
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
 impl fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()

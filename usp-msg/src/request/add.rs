@@ -7,7 +7,9 @@ message! {
     /// `Add`: creates instances of multi-instance objects (specification section "Add").
     ///
     /// With `allow_partial` false, any failure fails the whole request with an Error
-    /// Message and nothing is created.
+    /// Message and nothing is created; with true, each object succeeds or fails on its own
+    /// and the AddResp reports each. Build one with [`Add::new`] and [`Add::create`]; see
+    /// [`Add::allow_partial`] for the details and the role of `required` parameters.
     pub struct Add<'a> {
         /// Whether objects may succeed or fail independently.
         1 => allow_partial: bool,

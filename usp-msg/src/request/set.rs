@@ -8,7 +8,8 @@ message! {
     ///
     /// With `allow_partial` false, any failure fails the whole request with an Error
     /// Message and nothing changes; with true, each object succeeds or fails on its own and
-    /// the SetResp reports each.
+    /// the SetResp reports each. Build one with [`Set::new`] and [`Set::update`]; see
+    /// [`Set::allow_partial`] for the details and the role of `required` parameters.
     pub struct Set<'a> {
         /// Whether objects may succeed or fail independently.
         1 => allow_partial: bool,
