@@ -544,3 +544,66 @@ fn a_record_for_someone_else_is_refused_without_harm() {
     );
     assert!(p.a.session.poll_event().is_none());
 }
+
+#[test]
+fn r_e2e_5_the_endpoint_keeps_one_session_per_controller() {
+    use std::sync::Arc;
+    #[allow(clippy::disallowed_methods)] // the origin of virtual time
+    let now = std::time::Instant::now();
+    let config = Arc::new(config());
+    let mut agent_end = crate::E2eEndpoint::new(agent(), config.clone(), 77);
+    let c1: usp_types::EndpointId = "self::controller-1".parse().unwrap();
+    let c2: usp_types::EndpointId = "self::controller-2".parse().unwrap();
+    let mut s1 = crate::SessionContext::new(c1.clone(), agent(), config.clone(), 100);
+    let mut s2 = crate::SessionContext::new(c2.clone(), agent(), config, 200);
+    s1.send(now, Bytes::from_static(b"from 1")).unwrap();
+    s2.send(now, Bytes::from_static(b"from 2")).unwrap();
+    for record in
+        std::iter::from_fn(|| s1.poll_transmit()).chain(std::iter::from_fn(|| s2.poll_transmit()))
+    {
+        assert!(agent_end.accepts(&record));
+        agent_end.handle_record(now, record).unwrap();
+    }
+    let mut got: Vec<(String, Bytes)> = std::iter::from_fn(|| agent_end.poll_event())
+        .filter_map(|(peer, e)| match e {
+            Event::Message(m) => Some((peer.to_string(), m)),
+            _ => None,
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "self::controller-1".to_owned(),
+                Bytes::from_static(b"from 1")
+            ),
+            (
+                "self::controller-2".to_owned(),
+                Bytes::from_static(b"from 2")
+            )
+        ]
+    );
+    assert_ne!(
+        agent_end.get(&c1).unwrap().session_id(),
+        agent_end.get(&c2).unwrap().session_id()
+    );
+    // Answers go back to each controller in its own session.
+    agent_end
+        .send(now, &c2, Bytes::from_static(b"to 2"))
+        .unwrap();
+    let record = agent_end.poll_transmit().unwrap();
+    assert_eq!(record.to_id(), &c2);
+    s2.handle_record(now, record).unwrap();
+    assert!(
+        std::iter::from_fn(|| s2.poll_event())
+            .any(|e| e == Event::Message(Bytes::from_static(b"to 2")))
+    );
+    // A Record for another endpoint is refused.
+    let stray = Record::session_context(c1.clone(), c2, Fields::new(5, 1, 1)).unwrap();
+    assert!(!agent_end.accepts(&stray));
+    assert_eq!(
+        agent_end.handle_record(now, stray),
+        Err(E2eError::WrongEndpoint)
+    );
+}
