@@ -1,0 +1,39 @@
+//! Replays the fuzz corpus of `path_parse` (and any crash the fuzzer left in
+//! `fuzz/artifacts`) through the same check the fuzz target runs, so that a plain
+//! `cargo test` covers it without nightly features or libFuzzer.
+
+use std::path::{Path, PathBuf};
+
+/// Every file of `dir`, sorted; none when `dir` does not exist and `required` is false.
+fn files(dir: &Path, required: bool) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => panic!("cannot read {}: {e}", dir.display()),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn path_parse_corpus() {
+    let fuzz = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let seeds = files(&fuzz.join("corpus/path_parse"), true);
+    assert!(
+        seeds.len() >= 40,
+        "expected at least 40 seeds in fuzz/corpus/path_parse, found {}",
+        seeds.len()
+    );
+    let artifacts = files(&fuzz.join("artifacts/path_parse"), false);
+
+    for path in seeds.iter().chain(&artifacts) {
+        let data =
+            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        eprintln!("{}", path.display());
+        usp_datamodel::fuzzing::path_parse(&data);
+    }
+}
