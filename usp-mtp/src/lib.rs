@@ -1,6 +1,27 @@
-//! Message Transfer Protocols for the User Services Platform (USP, TR-369): the Mtp trait and its transports.
+//! Message Transfer Protocols for USP (TR-369): the [`Mtp`] trait that Agents and
+//! Controllers program against, and its transports.
 //!
-//! **Status: placeholder.** This crate is reserved in the workspace and will be filled by its
-//! own issue; it has no public API yet. See the workspace README for the crate map.
+//! An [`Mtp`] moves encoded USP Records: [`Inbound`] ones with the address to reply to,
+//! [`Outbound`] ones to an [`MtpAddress`]. Transports never parse USP Messages; they send
+//! their own Connect Record where the specification requires it (R-MTP.6) and pass
+//! `DisconnectRecord`s up. The same Endpoint code runs over any transport chosen at run time,
+//! as a `Box<dyn Mtp>`.
+//!
+//! | transport | type | feature |
+//! | --- | --- | --- |
+//! | in-process pair | [`MemoryMtp`] | always |
+//!
+//! Errors are an opaque [`MtpError`] with a [`kind`](MtpError::kind), so that no
+//! dependency's types (tungstenite, rumqttc, rustls) appear in this API.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod address;
+mod error;
+mod memory;
+mod mtp;
+
+pub use address::{ConnectionId, MtpAddress};
+pub use error::{MtpError, MtpErrorKind};
+pub use memory::MemoryMtp;
+pub use mtp::{Inbound, Mtp, MtpExt, MtpKind, Outbound};
