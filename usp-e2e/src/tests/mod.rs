@@ -607,3 +607,33 @@ fn r_e2e_5_the_endpoint_keeps_one_session_per_controller() {
         Err(E2eError::WrongEndpoint)
     );
 }
+
+#[test]
+fn segments_whose_per_piece_state_stays_none_reassemble() {
+    // Segmentation case 6 of the specification: payload_sar_state BEGIN, INPROCESS,
+    // COMPLETE while payloadrec_sar_state is NONE (each Record holds whole pieces).
+    let mut p = Pair::new(config());
+    p.send_b(&b"hello"[..]);
+    p.drive();
+    let sid = p.a.session.session_id().unwrap();
+    let parts = [
+        (SarState::Begin, &b"ab"[..]),
+        (SarState::InProcess, b"cd"),
+        (SarState::Complete, b"ef"),
+    ];
+    for (i, (state, piece)) in parts.into_iter().enumerate() {
+        let f = Fields::new(sid, 2 + i as u64, 1)
+            .with_sar_state(state, SarState::None)
+            .with_payload(piece);
+        p.a.session
+            .handle_record(p.now, from_controller(f))
+            .unwrap();
+    }
+    let got: Vec<Bytes> = std::iter::from_fn(|| p.a.session.poll_event())
+        .filter_map(|e| match e {
+            Event::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, [Bytes::from_static(b"abcdef")]);
+}
