@@ -188,6 +188,7 @@ pub(crate) trait Field<'a> {
     fn write(&self, number: u32, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize);
 }
 
+#[inline]
 pub(crate) fn text<'a>(
     reader: &mut Reader<'a>,
     ctx: &mut Ctx<'a>,

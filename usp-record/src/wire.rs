@@ -40,6 +40,7 @@ pub enum WireType {
 }
 
 impl WireType {
+    #[inline(always)]
     fn from_bits(bits: u64) -> Option<Self> {
         Some(match bits {
             0 => Self::Varint,
@@ -112,7 +113,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a varint.
-    #[inline]
+    #[inline(always)]
     pub fn varint(&mut self) -> Result<u64, WireError> {
         // Fast path: keys, small numbers and short lengths fit one byte.
         if self.pos < self.end {
@@ -122,6 +123,12 @@ impl<'a> Reader<'a> {
                 return Ok(u64::from(byte));
             }
         }
+        self.varint_slow()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn varint_slow(&mut self) -> Result<u64, WireError> {
         let start = self.pos;
         let mut value = 0u64;
         for i in 0..10 {
@@ -141,7 +148,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a field key; returns the field number and wire type.
-    #[inline]
+    #[inline(always)]
     pub fn key(&mut self) -> Result<(u32, WireType), WireError> {
         // Fast path: field numbers 1 to 15 with a valid wire type fit one byte.
         if self.pos < self.end {
@@ -153,6 +160,12 @@ impl<'a> Reader<'a> {
                 return Ok((u32::from(byte >> 3), wire_type));
             }
         }
+        self.key_slow()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn key_slow(&mut self) -> Result<(u32, WireType), WireError> {
         let start = self.pos;
         let key = self.varint()?;
         let number = key >> 3;
