@@ -147,38 +147,19 @@ impl<'a> AddResp<'a> {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Adds the result of one object of the Add.
-    #[must_use]
-    pub fn created_obj_result(mut self, result: CreatedObjectResult<'a>) -> Self {
-        self.created_obj_results.push(result);
-        self
-    }
-
-    /// Each requested path with its outcome (see [`CreatedObjectResult::result`]).
-    pub fn results(
-        &self,
-    ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
-    {
-        self.created_obj_results
-            .iter()
-            .map(|r| (&*r.requested_path, r.result()))
-    }
 }
 
-impl<'a> FromIterator<CreatedObjectResult<'a>> for AddResp<'a> {
-    fn from_iter<I: IntoIterator<Item = CreatedObjectResult<'a>>>(iter: I) -> Self {
-        Self {
-            created_obj_results: iter.into_iter().collect(),
-        }
+super::oper_status_response!(
+    AddResp,
+    created_obj_results,
+    created_obj_result,
+    CreatedObjectResult,
+    "object of the Add",
+    OperationFailure {
+        err_code: ErrorCode::MESSAGE_FAILED,
+        err_msg: Cow::Borrowed(MISSING_STATUS),
     }
-}
-
-/// Reported by [`CreatedObjectResult::result`] for a result without `oper_status`.
-static MISSING: OperationFailure<'static> = OperationFailure {
-    err_code: ErrorCode::MESSAGE_FAILED,
-    err_msg: Cow::Borrowed(MISSING_STATUS),
-};
+);
 
 impl<'a> CreatedObjectResult<'a> {
     /// The instance `instantiated_path` was created for `requested_path`; add its unique
@@ -254,16 +235,6 @@ impl<'a> CreatedObjectResult<'a> {
                 .push(ParameterError::new(param, err_code, err_msg));
         }
         self
-    }
-
-    /// The outcome: the success, or the failure. A result without `oper_status`, which the
-    /// schema does not allow, reads as a failure with code 7000 *Message failed*.
-    pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
-        match &self.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Ok(s),
-            Some(OperationStatus::OperFailure(f)) => Err(f),
-            None => Err(&MISSING),
-        }
     }
 }
 

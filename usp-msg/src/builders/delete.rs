@@ -75,38 +75,19 @@ impl<'a> DeleteResp<'a> {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Adds the result of one path of the Delete.
-    #[must_use]
-    pub fn deleted_obj_result(mut self, result: DeletedObjectResult<'a>) -> Self {
-        self.deleted_obj_results.push(result);
-        self
-    }
-
-    /// Each requested path with its outcome (see [`DeletedObjectResult::result`]).
-    pub fn results(
-        &self,
-    ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
-    {
-        self.deleted_obj_results
-            .iter()
-            .map(|r| (&*r.requested_path, r.result()))
-    }
 }
 
-impl<'a> FromIterator<DeletedObjectResult<'a>> for DeleteResp<'a> {
-    fn from_iter<I: IntoIterator<Item = DeletedObjectResult<'a>>>(iter: I) -> Self {
-        Self {
-            deleted_obj_results: iter.into_iter().collect(),
-        }
+super::oper_status_response!(
+    DeleteResp,
+    deleted_obj_results,
+    deleted_obj_result,
+    DeletedObjectResult,
+    "path of the Delete",
+    OperationFailure {
+        err_code: ErrorCode::MESSAGE_FAILED,
+        err_msg: Cow::Borrowed(MISSING_STATUS),
     }
-}
-
-/// Reported by [`DeletedObjectResult::result`] for a result without `oper_status`.
-static MISSING: OperationFailure<'static> = OperationFailure {
-    err_code: ErrorCode::MESSAGE_FAILED,
-    err_msg: Cow::Borrowed(MISSING_STATUS),
-};
+);
 
 impl<'a> DeletedObjectResult<'a> {
     /// `requested_path` succeeded: these instances were deleted (none is a success too,
@@ -159,16 +140,6 @@ impl<'a> DeletedObjectResult<'a> {
             ));
         }
         self
-    }
-
-    /// The outcome: the success, or the failure. A result without `oper_status`, which the
-    /// schema does not allow, reads as a failure with code 7000 *Message failed*.
-    pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
-        match &self.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Ok(s),
-            Some(OperationStatus::OperFailure(f)) => Err(f),
-            None => Err(&MISSING),
-        }
     }
 }
 

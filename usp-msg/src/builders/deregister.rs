@@ -51,38 +51,19 @@ impl<'a> DeregisterResp<'a> {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Adds the result of one path of the Deregister.
-    #[must_use]
-    pub fn deregistered_path_result(mut self, result: DeregisteredPathResult<'a>) -> Self {
-        self.deregistered_path_results.push(result);
-        self
-    }
-
-    /// Each requested path with its outcome (see [`DeregisteredPathResult::result`]).
-    pub fn results(
-        &self,
-    ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
-    {
-        self.deregistered_path_results
-            .iter()
-            .map(|r| (&*r.requested_path, r.result()))
-    }
 }
 
-impl<'a> FromIterator<DeregisteredPathResult<'a>> for DeregisterResp<'a> {
-    fn from_iter<I: IntoIterator<Item = DeregisteredPathResult<'a>>>(iter: I) -> Self {
-        Self {
-            deregistered_path_results: iter.into_iter().collect(),
-        }
+super::oper_status_response!(
+    DeregisterResp,
+    deregistered_path_results,
+    deregistered_path_result,
+    DeregisteredPathResult,
+    "path of the Deregister",
+    OperationFailure {
+        err_code: ErrorCode::MESSAGE_FAILED,
+        err_msg: Cow::Borrowed(MISSING_STATUS),
     }
-}
-
-/// Reported by [`DeregisteredPathResult::result`] for a result without `oper_status`.
-static MISSING: OperationFailure<'static> = OperationFailure {
-    err_code: ErrorCode::MESSAGE_FAILED,
-    err_msg: Cow::Borrowed(MISSING_STATUS),
-};
+);
 
 impl<'a> DeregisteredPathResult<'a> {
     /// `requested_path` was deregistered: these paths (all of the Service's for the empty
@@ -113,16 +94,6 @@ impl<'a> DeregisteredPathResult<'a> {
         Self {
             requested_path: requested_path.into(),
             oper_status: Some(OperationStatus::OperFailure(failure)),
-        }
-    }
-
-    /// The outcome: the success, or the failure. A result without `oper_status`, which the
-    /// schema does not allow, reads as a failure with code 7000 *Message failed*.
-    pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
-        match &self.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Ok(s),
-            Some(OperationStatus::OperFailure(f)) => Err(f),
-            None => Err(&MISSING),
         }
     }
 }

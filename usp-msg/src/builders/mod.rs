@@ -40,6 +40,55 @@ fn strings<'a, S: Into<Cow<'a, str>>>(items: impl IntoIterator<Item = S>) -> Vec
 /// `oper_status` at all, which the schema does not allow.
 const MISSING_STATUS: &str = "the result carries no oper_status";
 
+/// What the five responses with a per-path `oper_status` (Add, Set, Delete, Register,
+/// Deregister) share: adding and listing results, collecting them, and reading a result as a
+/// `Result`. `OperationSuccess` and `OperationFailure` are the names of the calling module;
+/// `$missing` is what a result without `oper_status` reads as.
+macro_rules! oper_status_response {
+    ($resp:ident, $field:ident, $push:ident, $result:ident, $what:literal, $missing:expr) => {
+        impl<'a> $resp<'a> {
+            #[doc = concat!("Adds the result of one ", $what, ".")]
+            #[must_use]
+            pub fn $push(mut self, result: $result<'a>) -> Self {
+                self.$field.push(result);
+                self
+            }
+
+            #[doc = concat!("Each requested path with its outcome (see [`", stringify!($result), "::result`]).")]
+            pub fn results(
+                &self,
+            ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
+            {
+                self.$field.iter().map(|r| (&*r.requested_path, r.result()))
+            }
+        }
+
+        impl<'a> FromIterator<$result<'a>> for $resp<'a> {
+            fn from_iter<I: IntoIterator<Item = $result<'a>>>(iter: I) -> Self {
+                Self {
+                    $field: iter.into_iter().collect(),
+                }
+            }
+        }
+
+        impl<'a> $result<'a> {
+            /// The outcome: the success, or the failure. A result without `oper_status`,
+            /// which the schema does not allow, reads as a failure with code 7000 *Message
+            /// failed*.
+            pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
+                /// What a result without `oper_status` reads as.
+                static MISSING: OperationFailure<'static> = $missing;
+                match &self.oper_status {
+                    Some(OperationStatus::OperSuccess(s)) => Ok(s),
+                    Some(OperationStatus::OperFailure(f)) => Err(f),
+                    None => Err(&MISSING),
+                }
+            }
+        }
+    };
+}
+use oper_status_response;
+
 #[cfg(test)]
 mod tests {
     use crate::response::{add, delete, deregister, register, set};

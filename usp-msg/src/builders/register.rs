@@ -68,38 +68,19 @@ impl<'a> RegisterResp<'a> {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Adds the result of one path of the Register.
-    #[must_use]
-    pub fn registered_path_result(mut self, result: RegisteredPathResult<'a>) -> Self {
-        self.registered_path_results.push(result);
-        self
-    }
-
-    /// Each requested path with its outcome (see [`RegisteredPathResult::result`]).
-    pub fn results(
-        &self,
-    ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
-    {
-        self.registered_path_results
-            .iter()
-            .map(|r| (&*r.requested_path, r.result()))
-    }
 }
 
-impl<'a> FromIterator<RegisteredPathResult<'a>> for RegisterResp<'a> {
-    fn from_iter<I: IntoIterator<Item = RegisteredPathResult<'a>>>(iter: I) -> Self {
-        Self {
-            registered_path_results: iter.into_iter().collect(),
-        }
+super::oper_status_response!(
+    RegisterResp,
+    registered_path_results,
+    registered_path_result,
+    RegisteredPathResult,
+    "path of the Register",
+    OperationFailure {
+        err_code: ErrorCode::MESSAGE_FAILED,
+        err_msg: Cow::Borrowed(MISSING_STATUS),
     }
-}
-
-/// Reported by [`RegisteredPathResult::result`] for a result without `oper_status`.
-static MISSING: OperationFailure<'static> = OperationFailure {
-    err_code: ErrorCode::MESSAGE_FAILED,
-    err_msg: Cow::Borrowed(MISSING_STATUS),
-};
+);
 
 impl<'a> RegisteredPathResult<'a> {
     /// `requested_path` was registered as `registered_path`.
@@ -129,16 +110,6 @@ impl<'a> RegisteredPathResult<'a> {
         Self {
             requested_path: requested_path.into(),
             oper_status: Some(OperationStatus::OperFailure(failure)),
-        }
-    }
-
-    /// The outcome: the success, or the failure. A result without `oper_status`, which the
-    /// schema does not allow, reads as a failure with code 7000 *Message failed*.
-    pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
-        match &self.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Ok(s),
-            Some(OperationStatus::OperFailure(f)) => Err(f),
-            None => Err(&MISSING),
         }
     }
 }

@@ -146,39 +146,20 @@ impl<'a> SetResp<'a> {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Adds the result of one object of the Set.
-    #[must_use]
-    pub fn updated_obj_result(mut self, result: UpdatedObjectResult<'a>) -> Self {
-        self.updated_obj_results.push(result);
-        self
-    }
-
-    /// Each requested path with its outcome (see [`UpdatedObjectResult::result`]).
-    pub fn results(
-        &self,
-    ) -> impl Iterator<Item = (&str, Result<&OperationSuccess<'a>, &OperationFailure<'a>>)> + '_
-    {
-        self.updated_obj_results
-            .iter()
-            .map(|r| (&*r.requested_path, r.result()))
-    }
 }
 
-impl<'a> FromIterator<UpdatedObjectResult<'a>> for SetResp<'a> {
-    fn from_iter<I: IntoIterator<Item = UpdatedObjectResult<'a>>>(iter: I) -> Self {
-        Self {
-            updated_obj_results: iter.into_iter().collect(),
-        }
+super::oper_status_response!(
+    SetResp,
+    updated_obj_results,
+    updated_obj_result,
+    UpdatedObjectResult,
+    "object of the Set",
+    OperationFailure {
+        err_code: ErrorCode::MESSAGE_FAILED,
+        err_msg: Cow::Borrowed(MISSING_STATUS),
+        updated_inst_failures: Vec::new(),
     }
-}
-
-/// Reported by [`UpdatedObjectResult::result`] for a result without `oper_status`.
-static MISSING: OperationFailure<'static> = OperationFailure {
-    err_code: ErrorCode::MESSAGE_FAILED,
-    err_msg: Cow::Borrowed(MISSING_STATUS),
-    updated_inst_failures: Vec::new(),
-};
+);
 
 impl<'a> UpdatedObjectResult<'a> {
     /// The objects of `requested_path` were updated; one [`UpdatedInstanceResult`] per
@@ -231,16 +212,6 @@ impl<'a> UpdatedObjectResult<'a> {
             f.updated_inst_failures.push(instance);
         }
         self
-    }
-
-    /// The outcome: the success, or the failure. A result without `oper_status`, which the
-    /// schema does not allow, reads as a failure with code 7000 *Message failed*.
-    pub fn result(&self) -> Result<&OperationSuccess<'a>, &OperationFailure<'a>> {
-        match &self.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Ok(s),
-            Some(OperationStatus::OperFailure(f)) => Err(f),
-            None => Err(&MISSING),
-        }
     }
 }
 
