@@ -141,6 +141,7 @@
 
 mod error;
 mod matching;
+mod model;
 mod parse;
 mod path;
 mod repr;
@@ -156,6 +157,16 @@ pub mod fuzzing;
 
 pub use error::{Expected, PathError, PathErrorKind};
 pub use matching::Match;
+pub use model::fixture;
+pub use model::instances::{Instances, MemoryInstances};
+pub use model::resolve::{
+    CurrInstance, DataModel, GetResult, ResolveError, ResolveErrorKind, Target,
+};
+pub use model::schema::{
+    CommandDef, EventDef, Node, ObjectAccess, ObjectBuilder, ObjectDef, ObjectId, ParamAccess,
+    ParamDef, ParamType, ReferenceKind, SchemaError, SupportedModel, SupportedModelBuilder,
+};
+pub use model::value::evaluate;
 pub use path::{Path, PathKind, RelativePath};
 pub use search::{Comparison, Comparisons, Constant, Expression, Operator, ParameterSegments};
 pub use segment::{InstanceNumber, ReferenceIndex, Segment, Segments};
