@@ -3,7 +3,7 @@
 //! The limit is on the whole encoded Record (`MaxUSPRecordSize`), header included, so the
 //! segmenter measures real Records rather than guessing the header size.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use usp_record::{Record, SarState};
 
 use crate::E2eError;
@@ -77,11 +77,19 @@ pub(crate) fn segment(
 }
 
 /// Reassembles the payload of segmented Records, in sequence order, within a byte budget.
+///
+/// Each piece is copied into one buffer as it arrives, so that the Records it came in can be
+/// released at once: a Message being reassembled costs about its own size, not twice.
 #[derive(Debug, Default)]
 pub(crate) struct Reassembler {
-    pieces: Option<Vec<Bytes>>,
+    buffer: Option<Vec<u8>>,
     charged: usize,
 }
+
+/// Below this size the buffer grows geometrically (few copies); above it, exactly, which
+/// large allocations do without copying (they are remapped), so capacity stays close to
+/// the Message's size.
+const EXACT_GROWTH_FROM: usize = 256 << 10;
 
 /// Each piece is charged at least this many bytes against the budget, so that a flood of
 /// empty segments is bounded too.
@@ -96,10 +104,10 @@ impl Reassembler {
         payload: Bytes,
         limit: usize,
     ) -> Result<Option<Bytes>, E2eError> {
-        match (state, self.pieces.is_some()) {
+        match (state, self.buffer.is_some()) {
             (SarState::None, false) => Ok((!payload.is_empty()).then_some(payload)),
             (SarState::Begin, false) => {
-                self.pieces = Some(Vec::new());
+                self.buffer = Some(Vec::new());
                 self.charged = 0;
                 self.add(payload, limit)?;
                 Ok(None)
@@ -110,12 +118,8 @@ impl Reassembler {
             }
             (SarState::Complete, true) => {
                 self.add(payload, limit)?;
-                let pieces = self.pieces.take().unwrap_or_default();
                 self.charged = 0;
-                let total = pieces.iter().map(Bytes::len).sum();
-                let mut out = BytesMut::with_capacity(total);
-                pieces.iter().for_each(|p| out.extend_from_slice(p));
-                Ok(Some(out.freeze()))
+                Ok(Some(Bytes::from(self.buffer.take().unwrap_or_default())))
             }
             (SarState::None, true) => Err(E2eError::Reassembly(
                 "NONE while a segmented Message is incomplete",
@@ -131,12 +135,15 @@ impl Reassembler {
     fn add(&mut self, piece: Bytes, limit: usize) -> Result<(), E2eError> {
         self.charged += piece.len().max(PIECE_CHARGE);
         if self.charged > limit {
-            self.pieces = None;
+            self.buffer = None;
             self.charged = 0;
             return Err(E2eError::LimitExceeded("reassembly bytes"));
         }
-        if let Some(pieces) = &mut self.pieces {
-            pieces.push(piece);
+        if let Some(buffer) = &mut self.buffer {
+            if buffer.len() + piece.len() > EXACT_GROWTH_FROM {
+                buffer.reserve_exact(piece.len());
+            }
+            buffer.extend_from_slice(&piece);
         }
         Ok(())
     }
