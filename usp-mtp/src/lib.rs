@@ -10,6 +10,9 @@
 //! | transport | type | feature |
 //! | --- | --- | --- |
 //! | in-process pair | [`MemoryMtp`] | always |
+//! | WebSocket client and server, `ws://` | `websocket::WsClient`, `websocket::WsServer` | `websocket` |
+//! | the same over TLS, `wss://`, mutual TLS | `websocket::TlsClientConfig`, `websocket::TlsServerConfig` | `websocket` and `rustls` (rustls with its ring provider) |
+//! | UNIX domain socket, client and server | `uds::UdsClient`, `uds::UdsServer` | `uds` (unix only) |
 //!
 //! Errors are an opaque [`MtpError`] with a [`kind`](MtpError::kind), so that no
 //! dependency's types (tungstenite, rumqttc, rustls) appear in this API.
@@ -20,6 +23,12 @@ mod address;
 mod error;
 mod memory;
 mod mtp;
+#[cfg(all(feature = "uds", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "uds", unix))))]
+pub mod uds;
+#[cfg(feature = "websocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+pub mod websocket;
 
 pub use address::{ConnectionId, MtpAddress};
 pub use error::{MtpError, MtpErrorKind};
