@@ -1,6 +1,7 @@
 //! Resolution of paths against a Supported and an Instantiated Data Model.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use usp_types::ErrorCode;
@@ -189,10 +190,14 @@ pub struct CurrInstance {
 /// assert_eq!(results[0].params["IPAddress"], "192.168.1.1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DataModel<'a, I: ?Sized> {
     schema: &'a SupportedModel,
     data: &'a I,
+    /// Reference values already resolved during the current call (cleared by
+    /// [`DataModel::resolve`], which every query goes through): a search that follows
+    /// references from thousands of rows resolves each distinct value once.
+    references: RefCell<HashMap<(String, ObjectId), Option<String>>>,
 }
 
 /// The cursors of a resolution: concrete paths (with trailing dot) that all share one
@@ -219,7 +224,11 @@ struct CompiledComparison<'p> {
 impl<'a, I: Instances + ?Sized> DataModel<'a, I> {
     /// Pairs a Supported Data Model with instances of it.
     pub fn new(schema: &'a SupportedModel, data: &'a I) -> Self {
-        Self { schema, data }
+        Self {
+            schema,
+            data,
+            references: RefCell::new(HashMap::new()),
+        }
     }
 
     /// The Supported Data Model.
@@ -233,6 +242,7 @@ impl<'a, I: Instances + ?Sized> DataModel<'a, I> {
     /// gives an empty list (R-GET.1a); a path that addresses (without searching) an
     /// instance that does not exist is [`ResolveErrorKind::NoSuchInstance`].
     pub fn resolve(&self, path: &Path) -> Result<Vec<Target>, ResolveError> {
+        self.references.borrow_mut().clear();
         let mut searching = false;
         let mut missing = None;
         let targets = self.resolve_inner(path, &mut searching, &mut missing)?;
@@ -421,32 +431,33 @@ impl<'a, I: Instances + ?Sized> DataModel<'a, I> {
         out
     }
 
-    /// The rows of `tables` that satisfy every comparison. Comparisons of a row's own
-    /// parameters read whole columns ([`Instances::column`]); the others go row by row.
+    /// The rows of `tables` that satisfy every comparison. The first comparison of a row's
+    /// own parameter reads its whole column ([`Instances::column`]); the others are read
+    /// row by row, only for the rows still in, so a selective first comparison makes the
+    /// rest cheap.
     fn search(&self, tables: &[String], compiled: &[CompiledComparison<'_>]) -> Vec<String> {
-        let (simple, other): (Vec<_>, Vec<_>) = compiled.iter().partition(|c| c.steps.is_empty());
+        let first = compiled.iter().position(|c| c.steps.is_empty());
         let mut out = Vec::new();
         for table in tables {
-            let columns: Vec<_> = simple
-                .iter()
-                .map(|c| self.data.column(table, c.param))
-                .collect();
-            let rows: Vec<InstanceNumber> = match columns.first() {
-                Some(column) => column.iter().map(|(n, _)| *n).collect(),
+            let candidates: Vec<InstanceNumber> = match first {
+                Some(i) => {
+                    let c = &compiled[i];
+                    self.data
+                        .column(table, c.param)
+                        .into_iter()
+                        .filter(|(_, v)| v.as_deref().is_some_and(|v| c.test.matches(v)))
+                        .map(|(n, _)| n)
+                        .collect()
+                }
                 None => self.data.instance_numbers(table),
             };
-            for (i, n) in rows.into_iter().enumerate() {
-                let simple_ok = simple.iter().zip(&columns).all(|(c, column)| {
-                    column
-                        .get(i)
-                        .and_then(|(_, v)| v.as_deref())
-                        .is_some_and(|v| c.test.matches(v))
-                });
-                if simple_ok
-                    && other
-                        .iter()
-                        .all(|c| self.test(table, n, std::slice::from_ref(*c)))
-                {
+            for n in candidates {
+                let rest_ok = compiled
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != first)
+                    .all(|(_, c)| self.test(table, n, std::slice::from_ref(c)));
+                if rest_ok {
                     let mut p = String::with_capacity(table.len() + 11);
                     p.push_str(table);
                     let _ = write!(p, "{n}.");
@@ -498,6 +509,16 @@ impl<'a, I: Instances + ?Sized> DataModel<'a, I> {
         if value.is_empty() {
             return None;
         }
+        let key = (value.to_owned(), target);
+        if let Some(known) = self.references.borrow().get(&key) {
+            return known.clone();
+        }
+        let resolved = self.reference_uncached(value, target);
+        self.references.borrow_mut().insert(key, resolved.clone());
+        resolved
+    }
+
+    fn reference_uncached(&self, value: &str, target: ObjectId) -> Option<String> {
         let path: Path = if value.ends_with('.') {
             value.parse().ok()?
         } else {
