@@ -124,7 +124,7 @@ macro_rules! oneof {
     (
         $(#[$meta:meta])*
         pub enum $name:ident<'a> {
-            $( $(#[$vmeta:meta])* $number:literal => $variant:ident($ty:ty), )*
+            $( $(#[$vmeta:meta])* $number:literal => $variant:ident($ty:ty) $(as $field:literal)?, )*
         }
     ) => {
         $(#[$meta])*
@@ -155,10 +155,12 @@ macro_rules! oneof {
                 match number {
                     $(
                         $number => {
+                            // The schema's name of the member, for errors.
+                            let field = $crate::oneof::field_name(stringify!($variant), &[$($field)?]);
                             if let Some($name::$variant(current)) = self {
-                                return current.merge_into(wire_type, reader, ctx, stringify!($variant));
+                                return current.merge_into(wire_type, reader, ctx, field);
                             }
-                            match <$ty as Member<'a>>::read(wire_type, reader, ctx, stringify!($variant))? {
+                            match <$ty as Member<'a>>::read(wire_type, reader, ctx, field)? {
                                 Some(m) => {
                                     *self = Some($name::$variant(m));
                                     Ok(true)
@@ -241,6 +243,15 @@ macro_rules! oneof {
 }
 pub(crate) use oneof;
 
+/// The name errors give a member: its schema name when the declaration states one (members
+/// that can fail on their own, such as strings), else the variant's.
+pub(crate) const fn field_name(variant: &'static str, schema: &[&'static str]) -> &'static str {
+    match schema {
+        [name] => name,
+        _ => variant,
+    }
+}
+
 /// Decodes a wrapper message (such as `OperationStatus`) whose fields are the members of
 /// one oneof.
 pub(crate) fn merge_wrapped<'a, T: Inline<'a>>(
@@ -265,4 +276,28 @@ pub(crate) fn merge_wrapped<'a, T: Inline<'a>>(
     })();
     ctx.depth -= 1;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::response::operate::OperationResult;
+    use crate::{DecodeError, Msg, OperateResp};
+
+    #[test]
+    fn invalid_utf8_in_a_string_member_names_the_schema_field() {
+        let resp = OperateResp::new()
+            .operation_result(OperationResult::req_obj_path("Device.Reboot()", "Z"));
+        let mut wire = Msg::response("m", resp).encode_to_vec();
+        let at = wire
+            .iter()
+            .position(|b| *b == b'Z')
+            .expect("the member's one byte");
+        wire[at] = 0xff;
+        assert_eq!(
+            Msg::decode(&wire).unwrap_err(),
+            DecodeError::InvalidUtf8 {
+                field: "req_obj_path"
+            }
+        );
+    }
 }

@@ -233,8 +233,9 @@ impl<'a> Reader<'a> {
         let mut open = [0u32; MAX_GROUP_DEPTH];
         let mut depth = 0usize;
         let (mut number, mut wire_type) = (number, wire_type);
-        // Where the key being handled starts (the caller read the first one).
-        let mut at = self.pos;
+        // Where the key being handled starts: the caller read the first one, just before.
+        let first_key = (u64::from(number) << 3) | wire_type as u64;
+        let mut at = self.pos.saturating_sub(varint_len(first_key));
         loop {
             match wire_type {
                 WireType::Varint => {
@@ -455,6 +456,20 @@ mod tests {
         // field 20 start-group closed by an end-group of field 21
         let crossed = Bytes::from_static(&[0xa3, 0x01, 0xac, 0x01]);
         let mut reader = Reader::new(&crossed, 0);
+        let (number, wire_type) = reader.key().unwrap();
+        assert!(matches!(
+            reader.skip(number, wire_type),
+            Err(WireError {
+                kind: Malformed::UnexpectedEndGroup,
+                offset: 2
+            })
+        ));
+
+        // An end-group as the first key skipped points at that key.
+        let lone = Bytes::from_static(&[0x08, 0x01, 0xa4, 0x01]);
+        let mut reader = Reader::new(&lone, 0);
+        reader.key().unwrap();
+        reader.varint().unwrap();
         let (number, wire_type) = reader.key().unwrap();
         assert!(matches!(
             reader.skip(number, wire_type),

@@ -31,7 +31,7 @@ oneof! {
     /// The outcome of one command.
     pub enum OperationResp<'a> {
         /// Asynchronous: the path of the `Device.LocalAgent.Request.{i}.` tracking it.
-        2 => ReqObjPath(Cow<'a, str>),
+        2 => ReqObjPath(Cow<'a, str>) as "req_obj_path",
         /// Synchronous success, with output arguments.
         3 => ReqOutputArgs(OutputArgs<'a>),
         /// Failure.
