@@ -151,6 +151,20 @@ impl Established {
             ack_due: None,
         }
     }
+
+    /// Records `record`, which carries sequence number `next_tx`, as sent at `now`: it stays
+    /// in the outgoing buffer until acknowledged (R-E2E.16). Returns it for the wire.
+    fn sent(&mut self, record: Record, now: Instant) -> Record {
+        self.outgoing.push_back(Sent {
+            seq: self.next_tx,
+            record: record.clone(),
+            requested: 0,
+            resent: 0,
+            at: now,
+        });
+        self.next_tx += 1;
+        record
+    }
 }
 
 impl SessionContext {
@@ -253,15 +267,7 @@ impl SessionContext {
             build(&local, &remote, &config, fields)
         });
         for record in records {
-            state.outgoing.push_back(Sent {
-                seq: state.next_tx,
-                record: record.clone(),
-                requested: 0,
-                resent: 0,
-                at: now,
-            });
-            state.next_tx += 1;
-            self.transmit.push_back(record);
+            self.transmit.push_back(state.sent(record, now));
         }
         state.unacked.push_back((state.next_tx - 1, payload));
         state.last_activity = now;
@@ -529,7 +535,6 @@ impl SessionContext {
             self.flush_pending(now);
         }
         let config = self.config.clone();
-        let (local, remote) = (self.local.clone(), self.remote.clone());
         let Some(state) = self.state.as_mut() else {
             return;
         };
@@ -537,26 +542,15 @@ impl SessionContext {
             .gap_since
             .is_some_and(|t| now >= t + config.retransmit_request_delay);
         let ack_due = state.ack_due.is_some_and(|t| now >= t);
-        if gap_due || ack_due {
-            // An empty Record carrying expected_id, and the missing sequence number when
-            // there is a gap. It consumes a sequence number like any Record.
-            let mut fields = Fields::new(state.session_id, state.next_tx, state.expected_rx);
-            if gap_due {
-                fields = fields.with_retransmit_id(state.expected_rx);
-                state.gap_since = Some(now);
-            }
-            let record = build(&local, &remote, &config, fields);
-            state.outgoing.push_back(Sent {
-                seq: state.next_tx,
-                record: record.clone(),
-                requested: 0,
-                resent: 0,
-                at: now,
-            });
-            state.next_tx += 1;
-            state.ack_due = None;
-            self.transmit.push_back(record);
+        if gap_due {
+            state.gap_since = Some(now);
         }
+        if gap_due || ack_due {
+            self.transmit_empty(now, gap_due);
+        }
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
         if let (Some(timeout), Some(oldest)) = (config.resend_timeout, state.outgoing.front_mut())
             && now >= oldest.at + timeout
             && oldest.resent < config.max_retransmit_tries
@@ -580,17 +574,8 @@ impl SessionContext {
             fields = fields.with_retransmit_id(state.expected_rx);
         }
         let record = build(&local, &remote, &config, fields);
-        state.outgoing.push_back(Sent {
-            seq: state.next_tx,
-            record: record.clone(),
-            requested: 0,
-            resent: 0,
-            at: now,
-        });
-        state.next_tx += 1;
         state.ack_due = None;
-        state.last_activity = now;
-        self.transmit.push_back(record);
+        self.transmit.push_back(state.sent(record, now));
     }
 
     /// Ends the session: sends a Disconnect 7105 (R-E2E.6b) and refuses further sends.
