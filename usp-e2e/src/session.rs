@@ -446,7 +446,14 @@ impl SessionContext {
         }
         let seq = fields.sequence_id();
         if seq < state.expected_rx || state.incoming.contains_key(&seq) {
-            // R-E2E.20 rule 2 and R-E2E.25: late or duplicate.
+            // R-E2E.20 rule 2 and R-E2E.25: late or duplicate, ignored. A repeated Record
+            // with content means the peer lacks our acknowledgement (it was lost): when
+            // acknowledgements are on, one is due again, or both sides would wait forever.
+            if carries_content(&fields)
+                && let Some(delay) = config.ack_delay
+            {
+                state.ack_due.get_or_insert(now + delay);
+            }
             return Ok(());
         }
         if seq > state.expected_rx {
@@ -463,9 +470,7 @@ impl SessionContext {
         let mut substantive = false;
         while let Some(fields) = next.take() {
             // Records that carry nothing but acknowledgement do not call for one.
-            substantive |= fields.payload().len() > 0
-                || fields.payload_sar_state() != SarState::None
-                || fields.retransmit_id() != 0;
+            substantive |= carries_content(&fields);
             self.process_in_order(now, &fields)?;
             let Some(state) = self.state.as_mut() else {
                 break;
@@ -641,6 +646,15 @@ impl SessionContext {
     pub fn tick(&self) -> Duration {
         self.config.retransmit_request_delay
     }
+}
+
+/// Whether a Record carries more than an acknowledgement: a payload, a segment, or a
+/// retransmission request. Only such Records call for an acknowledgement, so that
+/// acknowledgements never answer each other.
+fn carries_content(fields: &Fields) -> bool {
+    fields.payload().len() > 0
+        || fields.payload_sar_state() != SarState::None
+        || fields.retransmit_id() != 0
 }
 
 fn build(

@@ -637,3 +637,51 @@ fn segments_whose_per_piece_state_stays_none_reassemble() {
         .collect();
     assert_eq!(got, [Bytes::from_static(b"abcdef")]);
 }
+
+#[test]
+fn a_repeated_record_is_acknowledged_again_when_the_ack_was_lost() {
+    let mut c = config();
+    c.ack_delay(Some(Duration::from_millis(50)))
+        .resend_timeout(Some(Duration::from_millis(500)));
+    let mut p = Pair::new(c);
+    p.send_a(&b"only"[..]);
+    let record = p.take_wire().pop_front().unwrap();
+    p.b.session.handle_record(p.now, record.clone()).unwrap();
+    // B acknowledges once; that acknowledgement is lost on the way.
+    p.b.session
+        .handle_timeout(p.now + Duration::from_millis(50));
+    let lost_ack = p.b.session.poll_transmit().unwrap();
+    assert_eq!(fields(&lost_ack).expected_id(), 2);
+    // A's resend arrives as a duplicate: ignored, but it makes a new acknowledgement due.
+    p.b.session.handle_record(p.now, record).unwrap();
+    p.b.session
+        .handle_timeout(p.now + Duration::from_millis(100));
+    let again = p.b.session.poll_transmit().expect("acknowledged again");
+    assert_eq!(fields(&again).expected_id(), 2);
+    assert_eq!(fields(&again).payload_len(), 0);
+    // A duplicate that carries only an acknowledgement calls for none, even with
+    // acknowledgements on: acknowledgements never answer each other.
+    let mut q = Pair::new(c_with_acks());
+    q.send_b(&b"start"[..]);
+    let first = q.take_wire().pop_front().unwrap();
+    q.a.session.handle_record(q.now, first).unwrap();
+    q.a.session
+        .handle_timeout(q.now + Duration::from_millis(50));
+    assert!(
+        q.a.session.poll_transmit().is_some(),
+        "the content is acknowledged"
+    );
+    let sid = q.a.session.session_id().unwrap();
+    let ack_only = from_controller(Fields::new(sid, 2, 1));
+    q.a.session.handle_record(q.now, ack_only.clone()).unwrap();
+    q.a.session.handle_record(q.now, ack_only).unwrap();
+    q.a.session
+        .handle_timeout(q.now + Duration::from_millis(200));
+    assert!(q.a.session.poll_transmit().is_none());
+}
+
+fn c_with_acks() -> SessionConfig {
+    let mut c = config();
+    c.ack_delay(Some(Duration::from_millis(50)));
+    c
+}
