@@ -1,142 +1,247 @@
-//! The quickstart: what a USP Controller and Agent put on the wire, built, encoded, decoded
-//! and printed.
+//! The quickstart: a USP Agent and a Controller talking over loopback WebSocket, in one
+//! process, with no broker.
 //!
 //! ```text
 //! cargo run -p usp-examples --bin quickstart
 //! ```
 //!
-//! A Controller asks an Agent for `Device.DeviceInfo.` inside a Record, then both ends of a
-//! segmented E2E exchange are shown. (The agent/controller demo over a real loopback
-//! transport replaces this program once the endpoint layer lands.)
+//! The Controller listens on `ws://127.0.0.1:<free port>/usp`; the Agent connects to it,
+//! announces itself and sends `Device.Boot!`. The Controller then sends Get, Set, Add,
+//! Delete and Operate (a synchronous and an asynchronous command) and prints every
+//! exchange.
 
-use bytes::Bytes;
-use prost::Message as _;
-use usp_proto::msg::{
-    Body, Get, Header, Msg, Request, body::MsgBody, header::MsgType, request::ReqType,
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tr369::agent::{
+    Agent, Boot, CommandReply, CommandRequest, Fault, Handler, NotifType, Subscription,
+    local_agent_model,
 };
-use usp_record::{MqttVersion, Record, RecordKind, SarState, SessionContext};
-use usp_types::{EndpointId, UspVersion};
+use tr369::controller::{Controller, ControllerEvent};
+use tr369::datamodel::{MemoryInstances, ObjectAccess, ParamType, SupportedModel};
+use tr369::msg::response::add::OperationStatus;
+use tr369::msg::{Add, Delete, Get, Msg, Operate, Request, Set};
+use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
+use tr369::mtp::{ConnectionId, MtpAddress};
+use tr369::types::{EndpointId, ErrorCode};
+use tr369::{Error, Route};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A small CPE: device information, Wi-Fi SSIDs, a reboot and a self-test.
+fn cpe_model() -> (SupportedModel, MemoryInstances) {
+    let mut m = SupportedModel::builder("Device");
+    m.object("Device.DeviceInfo.")
+        .param("Manufacturer", ParamType::string())
+        .param("ModelName", ParamType::string())
+        .param("SoftwareVersion", ParamType::string())
+        .param("UpTime", ParamType::unsigned_int())
+        .writable("ProvisioningCode", ParamType::string());
+    m.object("Device.WiFi.");
+    m.object("Device.WiFi.SSID.{i}.")
+        .access(ObjectAccess::AddDelete)
+        .unique_key(&["Alias"])
+        .writable("Alias", ParamType::string())
+        .writable("Enable", ParamType::boolean())
+        .writable("SSID", ParamType::string());
+    m.command("Device.Reboot()", false, &[], &[]);
+    m.command(
+        "Device.SelfTestDiagnostics()",
+        true,
+        &[],
+        &["Status", "Results"],
+    );
+    local_agent_model(&mut m);
+    let schema = m.build().expect("the quickstart model is valid");
+
+    let mut data = MemoryInstances::new();
+    for (p, v) in [
+        ("Manufacturer", "Example Networks"),
+        ("ModelName", "HomeGateway 9000"),
+        ("SoftwareVersion", "4.2.1"),
+        ("UpTime", "42"),
+        ("ProvisioningCode", ""),
+    ] {
+        data.set("Device.DeviceInfo.", p, v);
+    }
+    let n = data.add_instance("Device.WiFi.SSID.");
+    let row = format!("Device.WiFi.SSID.{n}.");
+    data.set(&row, "Alias", "cpe-main");
+    data.set(&row, "Enable", "true");
+    data.set(&row, "SSID", "HomeNetwork");
+    (schema, data)
 }
 
-fn describe(record: &Record) -> String {
-    let head = format!(
-        "Record v{} {} -> {} [{}]",
-        record.version(),
-        record.from_id(),
-        record.to_id(),
-        record.kind().name()
-    );
-    match record.kind() {
-        RecordKind::NoSessionContext { payload } => {
-            format!("{head} payload {} bytes", payload.len())
+/// The CPE's application side: runs the two commands.
+struct Cpe;
+
+impl Handler for Cpe {
+    fn operate(&mut self, request: CommandRequest) -> CommandReply {
+        match request.path.as_str() {
+            "Device.Reboot()" => CommandReply::Done(BTreeMap::new()),
+            "Device.SelfTestDiagnostics()" => {
+                let Some(completion) = request.completion else {
+                    return CommandReply::Failed(Fault::new(ErrorCode::COMMAND_FAILURE, "no completion"));
+                };
+                // A long test runs on its own task and reports when done.
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    completion.complete(Ok(BTreeMap::from([
+                        ("Status".to_owned(), "Complete".to_owned()),
+                        ("Results".to_owned(), "memory ok, flash ok, radio ok".to_owned()),
+                    ])));
+                });
+                CommandReply::Started
+            }
+            other => CommandReply::Failed(Fault::new(
+                ErrorCode::COMMAND_FAILURE,
+                format!("{other} is not implemented"),
+            )),
         }
-        RecordKind::SessionContext(ctx) => format!(
-            "{head} session {} seq {} expects {} sar {}/{} payload {} bytes",
-            ctx.session_id(),
-            ctx.sequence_id(),
-            ctx.expected_id(),
-            ctx.payload_sar_state(),
-            ctx.payloadrec_sar_state(),
-            ctx.payload_len()
-        ),
-        RecordKind::MqttConnect(c) => {
-            format!(
-                "{head} MQTT {} reachable at {:?}",
-                c.version(),
-                c.subscribed_topic()
-            )
-        }
-        _ => head,
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let controller: EndpointId = "self::quickstart-controller".parse()?;
-    let agent: EndpointId = "os::00256D-0123456789".parse()?;
-    println!(
-        "controller {controller}, agent {agent} (urn {})\n",
-        agent.to_urn()
-    );
+/// Prints a request about to be sent.
+fn show<R: Clone + Into<Request<'static>>>(to: &EndpointId, request: &R) {
+    let msg = Msg::request("(request)", request.clone());
+    println!("\n-> {to}\n{}", indent(&msg.to_string()));
+}
 
-    // 1. The agent announces itself on a fresh MQTT connection.
-    let connect = Record::mqtt_connect(
-        controller.clone(),
-        agent.clone(),
-        MqttVersion::V5,
-        "usp/agent/0123456789",
-    )?;
-    println!("agent -> {}", describe(&connect));
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("   {l}\n")).collect()
+}
 
-    // 2. The controller sends a Get inside a NoSessionContext Record.
-    let get = Msg {
-        header: Some(Header {
-            msg_id: "quickstart-1".into(),
-            msg_type: MsgType::Get as i32,
-        }),
-        body: Some(Body {
-            msg_body: Some(MsgBody::Request(Request {
-                req_type: Some(ReqType::Get(Get {
-                    param_paths: vec!["Device.DeviceInfo.".into()],
-                    max_depth: 0,
-                })),
-            })),
-        }),
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let agent_id: EndpointId = "os::00256D-0123456789".parse()?;
+    let controller_id: EndpointId = "self::quickstart-controller".parse()?;
+
+    // The Controller: a WebSocket server on a free loopback port.
+    let server = WsServer::bind(
+        "127.0.0.1:0".parse()?,
+        WsServerConfig::new(controller_id.clone()).path("/usp"),
+    )
+    .await?;
+    let url = format!("ws://{}/usp", server.local_addr());
+    let mut controller = Controller::builder(controller_id.clone());
+    controller.mtp(server);
+    controller.timeout(Duration::from_secs(5));
+    let (controller, mut events) = controller.start();
+    println!("Controller {controller_id} listening on {url}");
+
+    // The Agent: a WebSocket client of the Controller, subscribed for it to Boot!,
+    // new SSIDs and the end of asynchronous commands.
+    let (schema, data) = cpe_model();
+    let mut agent = Agent::builder(agent_id.clone(), schema, data);
+    let ws = agent.mtp(WsClient::start(
+        WsClientConfig::new(&url, agent_id.clone())?.peer_endpoint_id(controller_id.clone()),
+    )?);
+    let to_controller = MtpAddress::WebSocket {
+        connection: ConnectionId::new(0),
+        endpoint_id: Some(controller_id.clone()),
     };
-    let request =
-        Record::no_session_context(agent.clone(), controller.clone(), get.encode_to_vec())?
-            .with_version(UspVersion::V1_4);
-    let wire = request.to_bytes();
-    println!(
-        "controller -> {}\n  wire ({} bytes): {}",
-        describe(&request),
-        wire.len(),
-        hex(&wire)
-    );
+    agent
+        .controller(controller_id.clone(), Route::new(ws, to_controller))
+        .handler(Cpe)
+        .subscription(
+            Subscription::new("boot", controller_id.clone(), NotifType::Event, ["Device.Boot!"])
+                .retry(true, 0),
+        )
+        .subscription(Subscription::new(
+            "new-ssid",
+            controller_id.clone(),
+            NotifType::ObjectCreation,
+            ["Device.WiFi.SSID."],
+        ))
+        .subscription(Subscription::new(
+            "done",
+            controller_id.clone(),
+            NotifType::OperationComplete,
+            ["Device.SelfTestDiagnostics()"],
+        ))
+        .boot(Boot::new(
+            "LocalReboot",
+            ["Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.ModelName"],
+        ));
+    let agent = agent.start();
+    println!("Agent {agent_id} connecting");
 
-    // 3. The agent decodes it; the payload shares the received buffer.
-    let received = Record::decode(wire)?;
-    received.check_addressing(&agent)?;
-    let msg = Msg::decode(
-        received
-            .no_session_context_payload()
-            .cloned()
-            .unwrap_or_default(),
-    )?;
-    println!("agent <- {}\n  message: {msg:?}\n", describe(&received));
-
-    // 4. Inside an E2E session, a large response travels in segments.
-    let big = Bytes::from(vec![b'x'; 1000]);
-    let segments = [
-        (SarState::Begin, big.slice(..400)),
-        (SarState::InProcess, big.slice(400..800)),
-        (SarState::Complete, big.slice(800..)),
-    ];
-    let mut reassembled = Vec::new();
-    for (i, (state, piece)) in segments.into_iter().enumerate() {
-        let seq = i as u64 + 1;
-        let ctx = SessionContext::new(2, seq, 1)
-            .with_sar_state(state, state)
-            .with_payload(piece);
-        let record = Record::session_context(controller.clone(), agent.clone(), ctx)?;
-        let back = Record::decode(record.to_bytes())?;
-        println!("agent -> {}", describe(&back));
-        if let Some(ctx) = back.session_context_fields() {
-            reassembled.extend_from_slice(&ctx.payload_joined());
+    // The Agent announces itself, then Boot! arrives.
+    let mut booted = false;
+    let mut connected = false;
+    while !(booted && connected) {
+        match tokio::time::timeout(Duration::from_secs(5), events.recv()).await? {
+            Some(ControllerEvent::AgentConnected { agent }) => {
+                println!("\n<- {agent} connected (WebSocketConnectRecord)");
+                connected = true;
+            }
+            Some(ControllerEvent::Notify { agent, notify }) => {
+                println!("\n<- {agent}\n{}", indent(&Msg::request("(notify)", notify).to_string()));
+                booted = true;
+            }
+            Some(other) => println!("\n<- {other:?}"),
+            None => return Err("the controller stopped".into()),
         }
     }
-    println!(
-        "reassembled {} bytes, equal to the original: {}",
-        reassembled.len(),
-        reassembled == big
-    );
 
-    // 5. Garbage gets a typed error with the USP error code to report.
-    match Record::decode(Bytes::from_static(b"\x0a\xff\xff\xff\xff\x0f")) {
-        Ok(record) => println!("unexpected: {}", describe(&record)),
-        Err(e) => println!("\ngarbage -> error {}: {e}", e.code()),
+    let a = &agent_id;
+    let get = Get::new(["Device.DeviceInfo.", "Device.WiFi.SSID.*.SSID"]);
+    show(a, &get);
+    print_response(controller.get(a, get).await.map(Into::into));
+
+    let set = Set::new().update("Device.DeviceInfo.", [("ProvisioningCode", "QUICKSTART")]);
+    show(a, &set);
+    print_response(controller.set(a, set).await.map(Into::into));
+
+    let add = Add::new().create("Device.WiFi.SSID.", [("SSID", "Guest"), ("Enable", "true")]);
+    show(a, &add);
+    let added = controller.add(a, add).await;
+    let new_path = added.as_ref().ok().and_then(|r| {
+        r.created_obj_results.first().and_then(|c| match &c.oper_status {
+            Some(OperationStatus::OperSuccess(s)) => Some(s.instantiated_path.to_string()),
+            _ => None,
+        })
+    });
+    print_response(added.map(Into::into));
+    if let Ok(Some(ControllerEvent::Notify { agent, notify })) =
+        tokio::time::timeout(Duration::from_secs(5), events.recv()).await
+    {
+        println!("\n<- {agent}\n{}", indent(&Msg::request("(notify)", notify).to_string()));
     }
+
+    if let Some(path) = new_path {
+        let delete = Delete::new([path]);
+    show(a, &delete);
+        print_response(controller.delete(a, delete).await.map(Into::into));
+    }
+
+    let reboot = Operate::new("Device.Reboot()").send_resp(true);
+    show(a, &reboot);
+    print_response(controller.operate(a, reboot).await.map(Into::into));
+
+    let test = Operate::new("Device.SelfTestDiagnostics()").command_key("selftest-1").send_resp(true);
+    show(a, &test);
+    match controller.operate_and_wait(a, test).await {
+        Ok(output) => {
+            println!("\n<- {a} OperationComplete for selftest-1:");
+            for (k, v) in output.iter() {
+                println!("   {k} = {v}");
+            }
+        }
+        Err(e) => println!("\n<- {a} failed: {e}"),
+    }
+
+    let bad = Get::new(["Device.NoSuchObject."]);
+    show(a, &bad);
+    print_response(controller.get(a, bad).await.map(Into::into));
+
+    agent.close().await;
+    controller.close().await;
+    println!("\ndone");
     Ok(())
+}
+
+fn print_response(result: Result<tr369::msg::Response<'static>, Error>) {
+    match result {
+        Ok(resp) => println!("<-\n{}", indent(&Msg::response("(response)", resp).to_string())),
+        Err(e) => println!("<- error: {e}"),
+    }
 }

@@ -107,6 +107,28 @@ impl ParamType {
     pub fn reference_target(&self) -> Option<&str> {
         self.reference.as_ref().map(|(_, t)| t.as_str())
     }
+
+    /// Whether `value` is a literal of this type (TR-106): each item of a list, the whole
+    /// value otherwise. An empty list is accepted; so is any string for `string`.
+    ///
+    /// ```
+    /// use usp_datamodel::ParamType;
+    ///
+    /// assert!(ParamType::boolean().accepts("true"));
+    /// assert!(!ParamType::boolean().accepts("yes"));
+    /// assert!(ParamType::unsigned_int().list().accepts("1,2,3"));
+    /// assert!(!ParamType::unsigned_int().list().accepts("1,-2"));
+    /// ```
+    pub fn accepts(&self, value: &str) -> bool {
+        if self.list {
+            value.is_empty()
+                || value
+                    .split(',')
+                    .all(|item| super::value::Scalar::parse(self.base, item.trim()).is_some())
+        } else {
+            super::value::Scalar::parse(self.base, value).is_some()
+        }
+    }
 }
 
 impl fmt::Display for ParamType {
