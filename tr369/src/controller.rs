@@ -450,7 +450,13 @@ impl Controller {
     /// waiting fail with [`Error::Closed`].
     pub async fn close(&self) {
         let (tx, rx) = oneshot::channel();
-        if self.inner.cmds.send(Command::Close { reply: tx }).await.is_ok() {
+        if self
+            .inner
+            .cmds
+            .send(Command::Close { reply: tx })
+            .await
+            .is_ok()
+        {
             let _ = rx.await;
         }
     }
@@ -567,23 +573,24 @@ impl Driver {
         let msg = match Msg::decode(payload) {
             Ok(m) => m,
             Err(e) => {
-                log::warn!("{}: undecodable Message from {from}: {e}", self.node.local());
+                log::warn!(
+                    "{}: undecodable Message from {from}: {e}",
+                    self.node.local()
+                );
                 return;
             }
         };
         match msg.body() {
-            Body::Response(_) | Body::Error(_) => {
-                match self.pending.remove(msg.msg_id()) {
-                    Some(reply) => {
-                        let _ = reply.send(Ok(msg.into_owned()));
-                    }
-                    None => log::debug!(
-                        "{}: response {} from {from} matches no request",
-                        self.node.local(),
-                        msg.msg_id()
-                    ),
+            Body::Response(_) | Body::Error(_) => match self.pending.remove(msg.msg_id()) {
+                Some(reply) => {
+                    let _ = reply.send(Ok(msg.into_owned()));
                 }
-            }
+                None => log::debug!(
+                    "{}: response {} from {from} matches no request",
+                    self.node.local(),
+                    msg.msg_id()
+                ),
+            },
             Body::Request(Request::Notify(notify)) => {
                 let notify = notify.clone().into_owned();
                 let msg_id = msg.msg_id().to_owned();

@@ -199,7 +199,10 @@ impl Node {
                     });
                 }
                 Event::Disconnected { code, reason } => {
-                    log::info!("{}: {peer} ended the E2E session: {code} {reason}", self.local);
+                    log::info!(
+                        "{}: {peer} ended the E2E session: {code} {reason}",
+                        self.local
+                    );
                 }
                 Event::Unacknowledged(messages) => {
                     log::warn!(
@@ -333,7 +336,11 @@ impl Node {
                     return Poll::Ready(());
                 }
                 Poll::Ready(Err(e)) => {
-                    log::warn!("{}: transport {} failed to receive: {e}", self.local, MtpId(i));
+                    log::warn!(
+                        "{}: transport {} failed to receive: {e}",
+                        self.local,
+                        MtpId(i)
+                    );
                     return Poll::Ready(());
                 }
                 Poll::Pending => {}
@@ -348,12 +355,20 @@ impl Node {
             Err(e) => {
                 // R-MTP.5 lets an Endpoint answer a bad Record; without a from_id we
                 // cannot, so it is dropped.
-                log::warn!("{}: undecodable Record from {} dropped: {e}", self.local, inbound.reply_to);
+                log::warn!(
+                    "{}: undecodable Record from {} dropped: {e}",
+                    self.local,
+                    inbound.reply_to
+                );
                 return;
             }
         };
         if let Err(why) = record.check_addressing(&self.local) {
-            log::debug!("{}: Record from {} ignored: {why}", self.local, record.from_id());
+            log::debug!(
+                "{}: Record from {} ignored: {why}",
+                self.local,
+                record.from_id()
+            );
             return;
         }
         let peer = record.from_id().clone();
@@ -363,7 +378,10 @@ impl Node {
         match record.kind() {
             RecordKind::NoSessionContext { payload } => {
                 let payload = payload.clone();
-                self.events.push_back(NodeEvent::Message { from: peer, payload });
+                self.events.push_back(NodeEvent::Message {
+                    from: peer,
+                    payload,
+                });
             }
             RecordKind::SessionContext(_) | RecordKind::Disconnect(_) => {
                 let disconnect = matches!(record.kind(), RecordKind::Disconnect(_));

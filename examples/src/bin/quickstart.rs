@@ -79,14 +79,20 @@ impl Handler for Cpe {
             "Device.Reboot()" => CommandReply::Done(BTreeMap::new()),
             "Device.SelfTestDiagnostics()" => {
                 let Some(completion) = request.completion else {
-                    return CommandReply::Failed(Fault::new(ErrorCode::COMMAND_FAILURE, "no completion"));
+                    return CommandReply::Failed(Fault::new(
+                        ErrorCode::COMMAND_FAILURE,
+                        "no completion",
+                    ));
                 };
                 // A long test runs on its own task and reports when done.
                 tokio::spawn(async move {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     completion.complete(Ok(BTreeMap::from([
                         ("Status".to_owned(), "Complete".to_owned()),
-                        ("Results".to_owned(), "memory ok, flash ok, radio ok".to_owned()),
+                        (
+                            "Results".to_owned(),
+                            "memory ok, flash ok, radio ok".to_owned(),
+                        ),
                     ])));
                 });
                 CommandReply::Started
@@ -142,8 +148,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .controller(controller_id.clone(), Route::new(ws, to_controller))
         .handler(Cpe)
         .subscription(
-            Subscription::new("boot", controller_id.clone(), NotifType::Event, ["Device.Boot!"])
-                .retry(true, 0),
+            Subscription::new(
+                "boot",
+                controller_id.clone(),
+                NotifType::Event,
+                ["Device.Boot!"],
+            )
+            .retry(true, 0),
         )
         .subscription(Subscription::new(
             "new-ssid",
@@ -159,7 +170,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
         .boot(Boot::new(
             "LocalReboot",
-            ["Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.ModelName"],
+            [
+                "Device.DeviceInfo.SoftwareVersion",
+                "Device.DeviceInfo.ModelName",
+            ],
         ));
     let agent = agent.start();
     println!("Agent {agent_id} connecting");
@@ -174,7 +188,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 connected = true;
             }
             Some(ControllerEvent::Notify { agent, notify }) => {
-                println!("\n<- {agent}\n{}", indent(&Msg::request("(notify)", notify).to_string()));
+                println!(
+                    "\n<- {agent}\n{}",
+                    indent(&Msg::request("(notify)", notify).to_string())
+                );
                 booted = true;
             }
             Some(other) => println!("\n<- {other:?}"),
@@ -195,21 +212,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     show(a, &add);
     let added = controller.add(a, add).await;
     let new_path = added.as_ref().ok().and_then(|r| {
-        r.created_obj_results.first().and_then(|c| match &c.oper_status {
-            Some(OperationStatus::OperSuccess(s)) => Some(s.instantiated_path.to_string()),
-            _ => None,
-        })
+        r.created_obj_results
+            .first()
+            .and_then(|c| match &c.oper_status {
+                Some(OperationStatus::OperSuccess(s)) => Some(s.instantiated_path.to_string()),
+                _ => None,
+            })
     });
     print_response(added.map(Into::into));
     if let Ok(Some(ControllerEvent::Notify { agent, notify })) =
         tokio::time::timeout(Duration::from_secs(5), events.recv()).await
     {
-        println!("\n<- {agent}\n{}", indent(&Msg::request("(notify)", notify).to_string()));
+        println!(
+            "\n<- {agent}\n{}",
+            indent(&Msg::request("(notify)", notify).to_string())
+        );
     }
 
     if let Some(path) = new_path {
         let delete = Delete::new([path]);
-    show(a, &delete);
+        show(a, &delete);
         print_response(controller.delete(a, delete).await.map(Into::into));
     }
 
@@ -217,7 +239,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     show(a, &reboot);
     print_response(controller.operate(a, reboot).await.map(Into::into));
 
-    let test = Operate::new("Device.SelfTestDiagnostics()").command_key("selftest-1").send_resp(true);
+    let test = Operate::new("Device.SelfTestDiagnostics()")
+        .command_key("selftest-1")
+        .send_resp(true);
     show(a, &test);
     match controller.operate_and_wait(a, test).await {
         Ok(output) => {
@@ -241,7 +265,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn print_response(result: Result<tr369::msg::Response<'static>, Error>) {
     match result {
-        Ok(resp) => println!("<-\n{}", indent(&Msg::response("(response)", resp).to_string())),
+        Ok(resp) => println!(
+            "<-\n{}",
+            indent(&Msg::response("(response)", resp).to_string())
+        ),
         Err(e) => println!("<- error: {e}"),
     }
 }

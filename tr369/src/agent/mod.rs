@@ -63,7 +63,10 @@ pub struct Boot {
 
 impl Boot {
     /// A boot for `cause`, reporting these parameters.
-    pub fn new<S: Into<String>>(cause: impl Into<String>, parameters: impl IntoIterator<Item = S>) -> Self {
+    pub fn new<S: Into<String>>(
+        cause: impl Into<String>,
+        parameters: impl IntoIterator<Item = S>,
+    ) -> Self {
         Self {
             cause: cause.into(),
             command_key: String::new(),
@@ -149,11 +152,15 @@ impl AgentBuilder {
     /// Outside a tokio runtime.
     pub fn start(mut self) -> Agent {
         let local = self.local.clone();
-        self.core.data.set("Device.LocalAgent.", "EndpointID", local.as_str());
-        let versions = std::mem::take(&mut self.versions);
         self.core
             .data
-            .set("Device.LocalAgent.", "SupportedProtocols", "MQTT,STOMP,WebSocket,UDS");
+            .set("Device.LocalAgent.", "EndpointID", local.as_str());
+        let versions = std::mem::take(&mut self.versions);
+        self.core.data.set(
+            "Device.LocalAgent.",
+            "SupportedProtocols",
+            "MQTT,STOMP,WebSocket,UDS",
+        );
         for s in std::mem::take(&mut self.subscriptions) {
             let recipient = self.core.controller_row(&s.recipient);
             let n = self.core.data.add_instance(SUBSCRIPTION_TABLE);
@@ -258,7 +265,11 @@ impl Agent {
     /// An Agent with Endpoint ID `local`, this Supported Data Model (which should include
     /// [`local_agent_model`] for subscriptions and asynchronous commands to work) and these
     /// values.
-    pub fn builder(local: EndpointId, schema: SupportedModel, data: MemoryInstances) -> AgentBuilder {
+    pub fn builder(
+        local: EndpointId,
+        schema: SupportedModel,
+        data: MemoryInstances,
+    ) -> AgentBuilder {
         AgentBuilder {
             local,
             core: Core {
@@ -313,9 +324,13 @@ impl Agent {
         params: BTreeMap<String, String>,
     ) -> Result<String, Error> {
         let table = table.to_owned();
-        self.ask(|reply| Cmd::AddInstance { table, params, reply })
-            .await?
-            .map_err(fault_error)
+        self.ask(|reply| Cmd::AddInstance {
+            table,
+            params,
+            reply,
+        })
+        .await?
+        .map_err(fault_error)
     }
 
     /// Deletes an instance from the application side, and sends ObjectDeletion.
@@ -387,7 +402,10 @@ impl Driver {
                 if let Some(due) = self.outbox.poll_due(cx, Instant::now()) {
                     for (to, payload) in due {
                         if let Err(e) = self.node.send(&to, payload) {
-                            log::info!("{}: notification to {to} not sent yet: {e}", self.node.local());
+                            log::info!(
+                                "{}: notification to {to} not sent yet: {e}",
+                                self.node.local()
+                            );
                         }
                     }
                     continue;
@@ -421,14 +439,21 @@ impl Driver {
                 });
                 let _ = reply.send(value);
             }
-            Cmd::AddInstance { table, params, reply } => {
+            Cmd::AddInstance {
+                table,
+                params,
+                reply,
+            } => {
                 let n = self.core.data.add_instance(&table);
                 let path = format!("{table}{n}.");
                 for (k, v) in &params {
                     self.core.data.set(&path, k, v.clone());
                 }
                 let keys = self.unique_keys(&path);
-                changes.push(Change::Created { path: path.clone(), keys });
+                changes.push(Change::Created {
+                    path: path.clone(),
+                    keys,
+                });
                 let _ = reply.send(Ok(path));
             }
             Cmd::DeleteInstance { path, reply } => {
@@ -437,7 +462,10 @@ impl Driver {
                         changes.push(Change::Deleted { path });
                         Ok(())
                     }
-                    _ => Err(Fault::new(ErrorCode::OBJECT_DOES_NOT_EXIST, format!("{path} does not exist"))),
+                    _ => Err(Fault::new(
+                        ErrorCode::OBJECT_DOES_NOT_EXIST,
+                        format!("{path} does not exist"),
+                    )),
                 };
                 let _ = reply.send(result);
             }
@@ -450,14 +478,26 @@ impl Driver {
         self.changed(changes);
     }
 
-    fn local_set(&mut self, path: &str, value: &str, changes: &mut Vec<Change>) -> Result<(), Fault> {
+    fn local_set(
+        &mut self,
+        path: &str,
+        value: &str,
+        changes: &mut Vec<Change>,
+    ) -> Result<(), Fault> {
         let Some(dot) = path.rfind('.') else {
-            return Err(Fault::new(ErrorCode::INVALID_PATH, format!("{path} is not a parameter path")));
+            return Err(Fault::new(
+                ErrorCode::INVALID_PATH,
+                format!("{path} is not a parameter path"),
+            ));
         };
         let (object, param) = (&path[..=dot], &path[dot + 1..]);
-        let known = serve::supported(path).is_some_and(|s| matches!(self.core.schema.lookup(&s), Some(DmNode::Parameter(..))));
+        let known = serve::supported(path)
+            .is_some_and(|s| matches!(self.core.schema.lookup(&s), Some(DmNode::Parameter(..))));
         if !known {
-            return Err(Fault::new(ErrorCode::UNSUPPORTED_PARAMETER, format!("{path} is not supported")));
+            return Err(Fault::new(
+                ErrorCode::UNSUPPORTED_PARAMETER,
+                format!("{path} is not supported"),
+            ));
         }
         if self.core.data.value(object, param).as_deref() != Some(value) {
             self.core.data.set(object, param, value);
@@ -470,7 +510,8 @@ impl Driver {
     }
 
     fn unique_keys(&self, path: &str) -> BTreeMap<String, String> {
-        let Some(id) = serve::supported(path).and_then(|s| self.core.schema.object_by_path(&s)) else {
+        let Some(id) = serve::supported(path).and_then(|s| self.core.schema.object_by_path(&s))
+        else {
             return BTreeMap::new();
         };
         self.core
@@ -490,7 +531,10 @@ impl Driver {
                 // A Controller that (re)connects gets its waiting notifications now.
                 for payload in self.outbox.due_for(&peer) {
                     if let Err(e) = self.node.send(&peer, payload) {
-                        log::info!("{}: notification to {peer} not sent: {e}", self.node.local());
+                        log::info!(
+                            "{}: notification to {peer} not sent: {e}",
+                            self.node.local()
+                        );
                     }
                 }
             }
@@ -507,7 +551,10 @@ impl Driver {
             Err(e) => {
                 // R-MSG.1: a Message that cannot be understood gets an Error when its
                 // msg_id is known; here it is not.
-                log::warn!("{}: undecodable Message from {from}: {e}", self.node.local());
+                log::warn!(
+                    "{}: undecodable Message from {from}: {e}",
+                    self.node.local()
+                );
                 return;
             }
         };
@@ -518,7 +565,9 @@ impl Driver {
                 Request::Get(r) => Some(Ok(self.core.get(r).into())),
                 Request::GetInstances(r) => Some(Ok(self.core.get_instances(r).into())),
                 Request::GetSupportedDm(r) => Some(Ok(self.core.get_supported_dm(r).into())),
-                Request::GetSupportedProtocol(_) => Some(Ok(GetSupportedProtocolResp::new(&self.versions).into())),
+                Request::GetSupportedProtocol(_) => {
+                    Some(Ok(GetSupportedProtocolResp::new(&self.versions).into()))
+                }
                 Request::Set(r) => Some(self.core.set(r, &mut changes).map(Into::into)),
                 Request::Add(r) => Some(self.core.add(r, &from, &mut changes).map(Into::into)),
                 Request::Delete(r) => Some(self.core.delete(r, &mut changes).map(Into::into)),
@@ -533,7 +582,10 @@ impl Driver {
                 None
             }
             _ => {
-                log::debug!("{}: unexpected response {msg_id} from {from}", self.node.local());
+                log::debug!(
+                    "{}: unexpected response {msg_id} from {from}",
+                    self.node.local()
+                );
                 None
             }
         };
@@ -560,7 +612,8 @@ impl Driver {
         let commands = match commands {
             Ok(c) => c,
             Err(e) => {
-                let result = OperationResult::cmd_failure(req.command.to_string(), e.code(), e.to_string());
+                let result =
+                    OperationResult::cmd_failure(req.command.to_string(), e.code(), e.to_string());
                 return req.send_resp.then(|| std::iter::once(result).collect());
             }
         };
@@ -587,7 +640,9 @@ impl Driver {
             if !is_async {
                 let result = match self.core.handler.operate(request) {
                     CommandReply::Done(out) => OperationResult::output_args(path, out),
-                    CommandReply::Failed(f) => OperationResult::cmd_failure(path, f.code, f.message),
+                    CommandReply::Failed(f) => {
+                        OperationResult::cmd_failure(path, f.code, f.message)
+                    }
                     CommandReply::Started => OperationResult::cmd_failure(
                         path,
                         ErrorCode::COMMAND_FAILURE,
@@ -687,7 +742,10 @@ impl Driver {
         let args = BTreeMap::from([
             ("CommandKey".to_owned(), boot.command_key.clone()),
             ("Cause".to_owned(), boot.cause.clone()),
-            ("FirmwareUpdated".to_owned(), boot.firmware_updated.to_string()),
+            (
+                "FirmwareUpdated".to_owned(),
+                boot.firmware_updated.to_string(),
+            ),
             ("ParameterMap".to_owned(), map),
         ]);
         self.event_notify("Device.Boot!", &args);

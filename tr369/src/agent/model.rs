@@ -53,7 +53,10 @@ pub fn local_agent_model(builder: &mut SupportedModelBuilder) {
         .writable("Alias", s())
         .writable("Enable", b())
         .writable("ID", s())
-        .writable("Recipient", ParamType::strong_ref("Device.LocalAgent.Controller.{i}."))
+        .writable(
+            "Recipient",
+            ParamType::strong_ref("Device.LocalAgent.Controller.{i}."),
+        )
         .writable("NotifType", s())
         .writable("ReferenceList", s().list())
         .writable("Persistent", b())

@@ -90,7 +90,11 @@ impl Outbox {
                 .min_by_key(|(_, w)| w.next)
                 .map(|(k, _)| k.clone())
         {
-            log::warn!("notification {} to {} dropped: too many waiting", oldest.1, oldest.0);
+            log::warn!(
+                "notification {} to {} dropped: too many waiting",
+                oldest.1,
+                oldest.0
+            );
             self.waiting.remove(&oldest);
         }
         waiting.next = Instant::now() + self.wait(waiting.min_wait, waiting.multiplier, 1);
@@ -115,7 +119,11 @@ impl Outbox {
 
     /// The notifications due for a retry now, each rescheduled; expired ones are dropped.
     /// Registers the timer for the next one.
-    pub(super) fn poll_due(&mut self, cx: &mut Context<'_>, now: Instant) -> Option<Vec<(EndpointId, Bytes)>> {
+    pub(super) fn poll_due(
+        &mut self,
+        cx: &mut Context<'_>,
+        now: Instant,
+    ) -> Option<Vec<(EndpointId, Bytes)>> {
         let mut due = Vec::new();
         let mut expired = Vec::new();
         let mut waits = Vec::new();
@@ -128,7 +136,11 @@ impl Outbox {
             }
         }
         for key in expired {
-            log::info!("notification {} to {} expired (NotifExpiration)", key.1, key.0);
+            log::info!(
+                "notification {} to {} expired (NotifExpiration)",
+                key.1,
+                key.0
+            );
             self.waiting.remove(&key);
         }
         for (key, min_wait, multiplier, retries) in waits {
@@ -186,7 +198,10 @@ impl Driver {
         let data = &self.core.data;
         let mut out = Vec::new();
         for n in data.instance_numbers(SUBSCRIPTION_TABLE) {
-            let get = |p: &str| data.row_value(SUBSCRIPTION_TABLE, n, p).map(|v| v.into_owned());
+            let get = |p: &str| {
+                data.row_value(SUBSCRIPTION_TABLE, n, p)
+                    .map(|v| v.into_owned())
+            };
             let enabled = matches!(get("Enable").as_deref(), Some("true" | "1"));
             let Some(notif_type) = get("NotifType").as_deref().and_then(NotifType::parse) else {
                 continue;
@@ -194,9 +209,18 @@ impl Driver {
             if !enabled || notif_type != kind {
                 continue;
             }
-            let Some(row) = get("Recipient") else { continue };
-            let object = if row.ends_with('.') { row.clone() } else { format!("{row}.") };
-            if matches!(data.value(&object, "Enable").as_deref(), Some("false" | "0")) {
+            let Some(row) = get("Recipient") else {
+                continue;
+            };
+            let object = if row.ends_with('.') {
+                row.clone()
+            } else {
+                format!("{row}.")
+            };
+            if matches!(
+                data.value(&object, "Enable").as_deref(),
+                Some("false" | "0")
+            ) {
                 continue;
             }
             let Some(recipient) = data
@@ -217,7 +241,9 @@ impl Driver {
                     .filter(|s| !s.is_empty())
                     .collect(),
                 retry: matches!(get("NotifRetry").as_deref(), Some("true" | "1")),
-                expiration: get("NotifExpiration").and_then(|v| v.parse().ok()).unwrap_or(0),
+                expiration: get("NotifExpiration")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
             });
         }
         out
@@ -254,9 +280,15 @@ impl Driver {
             };
             for sub in self.matching(kind, path) {
                 let notify = match &change {
-                    Change::Value { path, value } => Notify::value_change(sub.id.clone(), path.clone(), value.clone()),
-                    Change::Created { path, keys } => Notify::object_creation(sub.id.clone(), path.clone(), keys.clone()),
-                    Change::Deleted { path } => Notify::object_deletion(sub.id.clone(), path.clone()),
+                    Change::Value { path, value } => {
+                        Notify::value_change(sub.id.clone(), path.clone(), value.clone())
+                    }
+                    Change::Created { path, keys } => {
+                        Notify::object_creation(sub.id.clone(), path.clone(), keys.clone())
+                    }
+                    Change::Deleted { path } => {
+                        Notify::object_deletion(sub.id.clone(), path.clone())
+                    }
                 };
                 self.send_notify(&sub, notify);
             }
@@ -268,14 +300,25 @@ impl Driver {
         let Some(dot) = path.rfind('.') else { return };
         let (object, name) = (&path[..=dot], &path[dot + 1..]);
         for sub in self.matching(NotifType::Event, path) {
-            let notify = Notify::event(sub.id.clone(), object.to_owned(), name.to_owned(), args.clone());
+            let notify = Notify::event(
+                sub.id.clone(),
+                object.to_owned(),
+                name.to_owned(),
+                args.clone(),
+            );
             self.send_notify(&sub, notify);
         }
     }
 
     /// Sends OperationComplete for a finished asynchronous command.
-    pub(super) fn operation_complete(&mut self, op: &Operation, outcome: &Result<BTreeMap<String, String>, Fault>) {
-        let Some(dot) = op.command.rfind('.') else { return };
+    pub(super) fn operation_complete(
+        &mut self,
+        op: &Operation,
+        outcome: &Result<BTreeMap<String, String>, Fault>,
+    ) {
+        let Some(dot) = op.command.rfind('.') else {
+            return;
+        };
         let (object, name) = (&op.command[..=dot], &op.command[dot + 1..]);
         for sub in self.matching(NotifType::OperationComplete, &op.command) {
             let notify = match outcome {

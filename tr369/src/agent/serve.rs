@@ -12,9 +12,7 @@ use usp_msg::request::set::UpdateObject;
 use usp_msg::response::add::CreatedObjectResult;
 use usp_msg::response::delete::DeletedObjectResult;
 use usp_msg::response::get::{RequestedPathResult, ResolvedPathResult};
-use usp_msg::response::get_instances::{
-    CurrInstance, RequestedPathResult as InstancesPathResult,
-};
+use usp_msg::response::get_instances::{CurrInstance, RequestedPathResult as InstancesPathResult};
 use usp_msg::response::get_supported_dm::{
     RequestedObjectResult, SupportedCommandResult, SupportedEventResult, SupportedObjectResult,
     SupportedParamResult,
@@ -33,9 +31,17 @@ use super::model::{CONTROLLER_TABLE, SUBSCRIPTION_TABLE};
 /// A change to the Instantiated Data Model, which may trigger notifications.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
-    Value { path: String, value: String },
-    Created { path: String, keys: BTreeMap<String, String> },
-    Deleted { path: String },
+    Value {
+        path: String,
+        value: String,
+    },
+    Created {
+        path: String,
+        keys: BTreeMap<String, String>,
+    },
+    Deleted {
+        path: String,
+    },
 }
 
 /// The data model of an Agent and the application behind it.
@@ -53,7 +59,10 @@ pub(crate) fn parse_path(path: &str) -> Result<Path, ResolveError> {
 
 /// `Device.IP.Interface.3.` → `Device.IP.Interface.{i}.`.
 pub(crate) fn supported(path: &str) -> Option<String> {
-    path.parse::<Path>().ok()?.to_supported().map(|s| s.to_string())
+    path.parse::<Path>()
+        .ok()?
+        .to_supported()
+        .map(|s| s.to_string())
 }
 
 /// `Device.IP.Interface.3.` → (`Device.IP.Interface.`, 3).
@@ -115,15 +124,20 @@ impl Core {
         req.obj_paths
             .iter()
             .map(|requested| {
-                match self.schema.get_supported_dm(requested, req.first_level_only) {
+                match self
+                    .schema
+                    .get_supported_dm(requested, req.first_level_only)
+                {
                     Ok(ids) => ids.into_iter().fold(
                         RequestedObjectResult::new(requested.to_string())
                             .data_model_inst_uri("urn:broadband-forum-org:tr-181-2-19-0"),
                         |acc, id| acc.supported_obj(self.supported_object(id, req)),
                     ),
-                    Err(e) => {
-                        RequestedObjectResult::failure(requested.to_string(), e.code(), e.to_string())
-                    }
+                    Err(e) => RequestedObjectResult::failure(
+                        requested.to_string(),
+                        e.code(),
+                        e.to_string(),
+                    ),
                 }
             })
             .collect()
@@ -193,9 +207,18 @@ impl Core {
 
     /// Checks one parameter write: supported (7010), writable (7013), of the right type
     /// (7012), and accepted by the application.
-    fn check_param(&mut self, object: &str, param: &str, value: &str, add: bool) -> Result<(), Fault> {
+    fn check_param(
+        &mut self,
+        object: &str,
+        param: &str,
+        value: &str,
+        add: bool,
+    ) -> Result<(), Fault> {
         let Some(object_path) = supported(object) else {
-            return Err(Fault::new(ErrorCode::INVALID_PATH, format!("{object} is not a valid path")));
+            return Err(Fault::new(
+                ErrorCode::INVALID_PATH,
+                format!("{object} is not a valid path"),
+            ));
         };
         let full = format!("{object_path}{param}");
         let Some(Node::Parameter(_, def)) = self.schema.lookup(&full) else {
@@ -226,7 +249,11 @@ impl Core {
     /// Set (R-SET.0 to R-SET.2b): each `obj_path` is checked whole before anything is
     /// written, so a failed one changes nothing; with `allow_partial` false the first
     /// failure fails the request and nothing changes.
-    pub(crate) fn set(&mut self, req: &Set<'_>, changes: &mut Vec<Change>) -> Result<SetResp<'static>, UspError<'static>> {
+    pub(crate) fn set(
+        &mut self,
+        req: &Set<'_>,
+        changes: &mut Vec<Change>,
+    ) -> Result<SetResp<'static>, UspError<'static>> {
         let mut plans = Vec::new();
         let mut results = Vec::new();
         for update in &req.update_objs {
@@ -350,11 +377,9 @@ impl Core {
             match self.add_one(create, from) {
                 Ok(results) => {
                     for (path, keys, errs) in results {
-                        let mut r = CreatedObjectResult::success(
-                            create.obj_path.to_string(),
-                            path.clone(),
-                        )
-                        .unique_keys(keys.clone());
+                        let mut r =
+                            CreatedObjectResult::success(create.obj_path.to_string(), path.clone())
+                                .unique_keys(keys.clone());
                         for (param, f) in errs {
                             r = r.param_err(param, f.code, f.message);
                         }
@@ -405,9 +430,15 @@ impl Core {
                 .and_then(|p| self.schema.object_by_path(p))
                 .map(|id| self.schema.object(id).clone());
             let Some(def) = def else {
-                return Err(ObjFailure::new(ErrorCode::INVALID_PATH, format!("{table} is not supported")));
+                return Err(ObjFailure::new(
+                    ErrorCode::INVALID_PATH,
+                    format!("{table} is not supported"),
+                ));
             };
-            if !matches!(def.access(), ObjectAccess::AddDelete | ObjectAccess::AddOnly) {
+            if !matches!(
+                def.access(),
+                ObjectAccess::AddDelete | ObjectAccess::AddOnly
+            ) {
                 return Err(ObjFailure::new(
                     ErrorCode::OBJECT_NOT_CREATABLE,
                     format!("{table} does not allow Add"),
@@ -454,7 +485,8 @@ impl Core {
             for set in def.unique_keys() {
                 let taken = self.data.instance_numbers(&table).into_iter().any(|n| {
                     set.iter().all(|k| {
-                        self.data.row_value(&table, n, k).as_deref() == params.get(k).map(String::as_str)
+                        self.data.row_value(&table, n, k).as_deref()
+                            == params.get(k).map(String::as_str)
                     })
                 });
                 if taken {
@@ -495,7 +527,11 @@ impl Core {
     }
 
     /// Delete (R-DEL.0 to R-DEL.3).
-    pub(crate) fn delete(&mut self, req: &Delete<'_>, changes: &mut Vec<Change>) -> Result<DeleteResp<'static>, UspError<'static>> {
+    pub(crate) fn delete(
+        &mut self,
+        req: &Delete<'_>,
+        changes: &mut Vec<Change>,
+    ) -> Result<DeleteResp<'static>, UspError<'static>> {
         let mut resp = DeleteResp::new();
         let mut plan: Vec<(String, Vec<String>, Vec<(String, Fault)>)> = Vec::new();
         for requested in &req.obj_paths {
@@ -529,7 +565,10 @@ impl Core {
                 let check = if allowed {
                     self.handler.delete(&object)
                 } else {
-                    Err(Fault::new(ErrorCode::DELETE_FAILURE, format!("{object} cannot be deleted")))
+                    Err(Fault::new(
+                        ErrorCode::DELETE_FAILURE,
+                        format!("{object} cannot be deleted"),
+                    ))
                 };
                 match check {
                     Ok(()) => ok.push(object),
@@ -546,7 +585,9 @@ impl Core {
                 if let Some((table, n)) = split_instance(object)
                     && self.data.delete_instance(table, n)
                 {
-                    changes.push(Change::Deleted { path: object.clone() });
+                    changes.push(Change::Deleted {
+                        path: object.clone(),
+                    });
                 }
             }
             let mut r = DeletedObjectResult::success(requested, ok);
