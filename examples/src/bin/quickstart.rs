@@ -10,100 +10,16 @@
 //! Delete and Operate (a synchronous and an asynchronous command) and prints every
 //! exchange.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tr369::agent::{
-    Agent, Boot, CommandReply, CommandRequest, Fault, Handler, NotifType, Subscription,
-    local_agent_model,
-};
+use tr369::agent::{Agent, Boot, NotifType, Subscription};
 use tr369::controller::{Controller, ControllerEvent};
-use tr369::datamodel::{MemoryInstances, ObjectAccess, ParamType, SupportedModel};
 use tr369::msg::response::add::OperationStatus;
 use tr369::msg::{Add, Delete, Get, Msg, Operate, Request, Set};
 use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
 use tr369::mtp::{ConnectionId, MtpAddress};
-use tr369::types::{EndpointId, ErrorCode};
+use tr369::types::EndpointId;
 use tr369::{Error, Route};
-
-/// A small CPE: device information, Wi-Fi SSIDs, a reboot and a self-test.
-fn cpe_model() -> (SupportedModel, MemoryInstances) {
-    let mut m = SupportedModel::builder("Device");
-    m.object("Device.DeviceInfo.")
-        .param("Manufacturer", ParamType::string())
-        .param("ModelName", ParamType::string())
-        .param("SoftwareVersion", ParamType::string())
-        .param("UpTime", ParamType::unsigned_int())
-        .writable("ProvisioningCode", ParamType::string());
-    m.object("Device.WiFi.");
-    m.object("Device.WiFi.SSID.{i}.")
-        .access(ObjectAccess::AddDelete)
-        .unique_key(&["Alias"])
-        .writable("Alias", ParamType::string())
-        .writable("Enable", ParamType::boolean())
-        .writable("SSID", ParamType::string());
-    m.command("Device.Reboot()", false, &[], &[]);
-    m.command(
-        "Device.SelfTestDiagnostics()",
-        true,
-        &[],
-        &["Status", "Results"],
-    );
-    local_agent_model(&mut m);
-    let schema = m.build().expect("the quickstart model is valid");
-
-    let mut data = MemoryInstances::new();
-    for (p, v) in [
-        ("Manufacturer", "Example Networks"),
-        ("ModelName", "HomeGateway 9000"),
-        ("SoftwareVersion", "4.2.1"),
-        ("UpTime", "42"),
-        ("ProvisioningCode", ""),
-    ] {
-        data.set("Device.DeviceInfo.", p, v);
-    }
-    let n = data.add_instance("Device.WiFi.SSID.");
-    let row = format!("Device.WiFi.SSID.{n}.");
-    data.set(&row, "Alias", "cpe-main");
-    data.set(&row, "Enable", "true");
-    data.set(&row, "SSID", "HomeNetwork");
-    (schema, data)
-}
-
-/// The CPE's application side: runs the two commands.
-struct Cpe;
-
-impl Handler for Cpe {
-    fn operate(&mut self, request: CommandRequest) -> CommandReply {
-        match request.path.as_str() {
-            "Device.Reboot()" => CommandReply::Done(BTreeMap::new()),
-            "Device.SelfTestDiagnostics()" => {
-                let Some(completion) = request.completion else {
-                    return CommandReply::Failed(Fault::new(
-                        ErrorCode::COMMAND_FAILURE,
-                        "no completion",
-                    ));
-                };
-                // A long test runs on its own task and reports when done.
-                tokio::spawn(async move {
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                    completion.complete(Ok(BTreeMap::from([
-                        ("Status".to_owned(), "Complete".to_owned()),
-                        (
-                            "Results".to_owned(),
-                            "memory ok, flash ok, radio ok".to_owned(),
-                        ),
-                    ])));
-                });
-                CommandReply::Started
-            }
-            other => CommandReply::Failed(Fault::new(
-                ErrorCode::COMMAND_FAILURE,
-                format!("{other} is not implemented"),
-            )),
-        }
-    }
-}
 
 /// Prints a request about to be sent.
 fn show<R: Clone + Into<Request<'static>>>(to: &EndpointId, request: &R) {
@@ -135,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The Agent: a WebSocket client of the Controller, subscribed for it to Boot!,
     // new SSIDs and the end of asynchronous commands.
-    let (schema, data) = cpe_model();
+    let (schema, data) = usp_examples::cpe_model();
     let mut agent = Agent::builder(agent_id.clone(), schema, data);
     let ws = agent.mtp(WsClient::start(
         WsClientConfig::new(&url, agent_id.clone())?.peer_endpoint_id(controller_id.clone()),
@@ -146,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     agent
         .controller(controller_id.clone(), Route::new(ws, to_controller))
-        .handler(Cpe)
+        .handler(usp_examples::Cpe)
         .subscription(
             Subscription::new(
                 "boot",

@@ -1,0 +1,115 @@
+//! A template USP Agent: the small CPE model of `usp_examples`, served over the transport
+//! chosen on the command line. Copy it and replace the model and the handler.
+//!
+//! ```text
+//! cargo run -p usp-examples --bin agent -- --controller self::ctl --ws-connect ws://127.0.0.1:8080/usp
+//! cargo run -p usp-examples --bin agent -- --ws-listen 127.0.0.1:8081
+//! cargo run -p usp-examples --bin agent -- --controller self::ctl --uds /var/run/usp/broker_controller_path
+//! ```
+
+use std::time::Duration;
+
+use clap::Parser;
+use tr369::Route;
+use tr369::agent::{Agent, Boot, NotifType, Subscription};
+use tr369::mtp::uds::{UdsClient, UdsClientConfig};
+use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
+use tr369::mtp::{ConnectionId, MtpAddress};
+use tr369::types::EndpointId;
+
+#[derive(Debug, Parser)]
+#[command(about = "A template USP Agent serving a small CPE data model")]
+struct Options {
+    /// This Agent's Endpoint ID.
+    #[arg(long, default_value = "os::00256D-0000000001")]
+    id: EndpointId,
+    /// The Controller to announce to (Boot!, notifications). Needed with the client
+    /// transports.
+    #[arg(long)]
+    controller: Option<EndpointId>,
+    /// Connect to a Controller's WebSocket server.
+    #[arg(long, group = "transport")]
+    ws_connect: Option<String>,
+    /// Be a WebSocket server on this address (R-WS.6).
+    #[arg(long, group = "transport")]
+    ws_listen: Option<String>,
+    /// Connect to a USP Broker's controller socket (UNIX domain socket MTP).
+    #[arg(long, group = "transport")]
+    uds: Option<String>,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    run_for: Option<u64>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let o = Options::parse();
+    let (schema, data) = usp_examples::cpe_model();
+    let mut agent = Agent::builder(o.id.clone(), schema, data);
+    agent.handler(usp_examples::Cpe);
+    let connection = ConnectionId::new(0);
+    let route_to = |id: &EndpointId, uds: bool| {
+        let endpoint_id = Some(id.clone());
+        if uds {
+            MtpAddress::Uds {
+                connection,
+                endpoint_id,
+            }
+        } else {
+            MtpAddress::WebSocket {
+                connection,
+                endpoint_id,
+            }
+        }
+    };
+    if let Some(url) = &o.ws_connect {
+        let controller = o
+            .controller
+            .clone()
+            .ok_or("--ws-connect needs --controller")?;
+        let mtp = agent.mtp(WsClient::start(
+            WsClientConfig::new(url, o.id.clone())?.peer_endpoint_id(controller.clone()),
+        )?);
+        agent.controller(
+            controller.clone(),
+            Route::new(mtp, route_to(&controller, false)),
+        );
+    } else if let Some(addr) = &o.ws_listen {
+        let server = WsServer::bind(addr.parse()?, WsServerConfig::new(o.id.clone())).await?;
+        println!("agent {} listening on ws://{}/", o.id, server.local_addr());
+        agent.mtp(server);
+    } else if let Some(path) = &o.uds {
+        let controller = o.controller.clone().ok_or("--uds needs --controller")?;
+        let mtp = agent.mtp(UdsClient::new(UdsClientConfig::agent(o.id.clone(), path))?);
+        agent.controller(
+            controller.clone(),
+            Route::new(mtp, route_to(&controller, true)),
+        );
+    } else {
+        return Err("choose a transport: --ws-connect, --ws-listen or --uds".into());
+    }
+    if let Some(controller) = &o.controller {
+        agent
+            .subscription(
+                Subscription::new(
+                    "boot",
+                    controller.clone(),
+                    NotifType::Event,
+                    ["Device.Boot!"],
+                )
+                .retry(true, 0),
+            )
+            .boot(Boot::new(
+                "LocalReboot",
+                ["Device.DeviceInfo.SoftwareVersion"],
+            ));
+    }
+    let agent = agent.start();
+    println!("agent {} started", o.id);
+    match o.run_for {
+        Some(secs) => tokio::time::sleep(Duration::from_secs(secs)).await,
+        None => tokio::signal::ctrl_c().await?,
+    }
+    agent.close().await;
+    Ok(())
+}
