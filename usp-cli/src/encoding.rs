@@ -33,7 +33,7 @@ pub(crate) fn decode_input(raw: &[u8], format: InputFormat) -> Result<Vec<u8>, F
 
 fn hex(text: &[u8]) -> Option<Vec<u8>> {
     let text = text.strip_prefix(b"0x").unwrap_or(text);
-    if text.is_empty() || text.len() % 2 != 0 {
+    if text.is_empty() || !text.len().is_multiple_of(2) {
         return None;
     }
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);

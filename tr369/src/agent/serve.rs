@@ -28,6 +28,15 @@ use usp_types::{EndpointId, ErrorCode};
 use super::handler::{Fault, Handler};
 use super::model::{CONTROLLER_TABLE, SUBSCRIPTION_TABLE};
 
+/// Parameters that failed, with why.
+type ParamFaults = Vec<(String, Fault)>;
+/// Per object of a Set: the parameters to write and the non-required ones that failed.
+type SetPlan = Vec<(String, Vec<(String, String)>, ParamFaults)>;
+/// Per created instance: its path, unique keys and failed parameters.
+type Created = Vec<(String, BTreeMap<String, String>, ParamFaults)>;
+/// Per requested path of a Delete: the instances to delete and those that cannot be.
+type DeletePlan = Vec<(String, Vec<String>, ParamFaults)>;
+
 /// A change to the Instantiated Data Model, which may trigger notifications.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
@@ -317,11 +326,7 @@ impl Core {
 
     /// What one UpdateObject would write: per object, the parameters that pass and the
     /// non-required ones that fail.
-    #[allow(clippy::type_complexity)]
-    fn plan_set(
-        &mut self,
-        update: &UpdateObject<'_>,
-    ) -> Result<Vec<(String, Vec<(String, String)>, Vec<(String, Fault)>)>, ObjFailure> {
+    fn plan_set(&mut self, update: &UpdateObject<'_>) -> Result<SetPlan, ObjFailure> {
         let objects = parse_path(&update.obj_path)
             .and_then(|p| self.model().objects(&p))
             .map_err(|e| ObjFailure::new(object_code(&e), e.to_string()))?;
@@ -330,7 +335,7 @@ impl Core {
             return Ok(Vec::new());
         }
         let mut plan = Vec::new();
-        let mut failed: Vec<(String, Vec<(String, Fault)>)> = Vec::new();
+        let mut failed: Vec<(String, ParamFaults)> = Vec::new();
         for object in objects {
             let mut ok = Vec::new();
             let mut errs = Vec::new();
@@ -413,12 +418,11 @@ impl Core {
         Ok(resp)
     }
 
-    #[allow(clippy::type_complexity)]
     fn add_one(
         &mut self,
         create: &CreateObject<'_>,
         from: &EndpointId,
-    ) -> Result<Vec<(String, BTreeMap<String, String>, Vec<(String, Fault)>)>, ObjFailure> {
+    ) -> Result<Created, ObjFailure> {
         let tables = parse_path(&create.obj_path)
             .and_then(|p| self.model().tables(&p))
             .map_err(|e| ObjFailure::new(object_code(&e), e.to_string()))?;
@@ -533,7 +537,7 @@ impl Core {
         changes: &mut Vec<Change>,
     ) -> Result<DeleteResp<'static>, UspError<'static>> {
         let mut resp = DeleteResp::new();
-        let mut plan: Vec<(String, Vec<String>, Vec<(String, Fault)>)> = Vec::new();
+        let mut plan: DeletePlan = Vec::new();
         for requested in &req.obj_paths {
             let instances = parse_path(requested).and_then(|p| self.model().instances(&p));
             let instances = match instances {
@@ -605,7 +609,7 @@ impl Core {
 pub(crate) struct ObjFailure {
     code: ErrorCode,
     message: String,
-    instances: Vec<(String, Vec<(String, Fault)>)>,
+    instances: Vec<(String, ParamFaults)>,
 }
 
 impl ObjFailure {
