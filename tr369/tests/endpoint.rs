@@ -742,7 +742,21 @@ async fn requests_to_unknown_agents_and_timeouts_are_typed_errors() {
     ));
 }
 
-async fn over_transports(agent_mtp: impl Mtp, to_controller: MtpAddress, controller_mtp: impl Mtp) {
+/// A maximum Record size small enough that every Message is segmented.
+fn segmenting() -> SessionConfig {
+    let mut config = SessionConfig::default();
+    config
+        .max_record_size(Some(tr369::e2e::MIN_RECORD_SIZE))
+        .unwrap();
+    config
+}
+
+async fn over_transports(
+    agent_mtp: impl Mtp,
+    to_controller: MtpAddress,
+    controller_mtp: impl Mtp,
+    e2e: Option<SessionConfig>,
+) {
     let mut agent = agent_builder();
     let mtp = agent.mtp(agent_mtp);
     agent
@@ -754,8 +768,12 @@ async fn over_transports(agent_mtp: impl Mtp, to_controller: MtpAddress, control
             ["Device.Boot!"],
         ))
         .boot(Boot::new("LocalReboot", Vec::<String>::new()));
-    let agent = agent.start();
     let mut controller = Controller::builder(controller_id());
+    if let Some(config) = e2e.clone() {
+        agent.e2e(config.clone());
+        controller.e2e(config);
+    }
+    let agent = agent.start();
     controller.mtp(controller_mtp);
     controller.timeout(Duration::from_secs(5));
     let (c, mut events) = controller.start();
@@ -794,6 +812,15 @@ async fn over_transports(agent_mtp: impl Mtp, to_controller: MtpAddress, control
 
 #[tokio::test]
 async fn over_websocket() {
+    websocket(None).await;
+}
+
+#[tokio::test]
+async fn over_websocket_in_segmented_e2e_sessions() {
+    websocket(Some(segmenting())).await;
+}
+
+async fn websocket(e2e: Option<SessionConfig>) {
     use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
     let server = WsServer::bind(
         "127.0.0.1:0".parse().unwrap(),
@@ -812,14 +839,25 @@ async fn over_websocket() {
         connection: ConnectionId::new(0),
         endpoint_id: Some(controller_id()),
     };
-    over_transports(client, to, server).await;
+    over_transports(client, to, server, e2e).await;
 }
 
 #[cfg(unix)]
 #[tokio::test]
 async fn over_unix_domain_socket() {
+    unix_domain_socket("plain", None).await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn over_unix_domain_socket_in_segmented_e2e_sessions() {
+    unix_domain_socket("e2e", Some(segmenting())).await;
+}
+
+#[cfg(unix)]
+async fn unix_domain_socket(name: &str, e2e: Option<SessionConfig>) {
     use tr369::mtp::uds::{UdsClient, UdsClientConfig, UdsServer, UdsServerConfig};
-    let dir = std::env::temp_dir().join(format!("tr369-uds-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("tr369-uds-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("broker_controller_path");
     let server = UdsServer::bind(UdsServerConfig::controller(controller_id(), &path)).unwrap();
@@ -828,6 +866,6 @@ async fn over_unix_domain_socket() {
         connection: ConnectionId::new(0),
         endpoint_id: Some(controller_id()),
     };
-    over_transports(client, to, server).await;
+    over_transports(client, to, server, e2e).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
