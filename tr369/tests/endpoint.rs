@@ -869,3 +869,60 @@ async fn unix_domain_socket(name: &str, e2e: Option<SessionConfig>) {
     over_transports(client, to, server, e2e).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One Agent serves two Controllers on two transports; each gets its own answers and
+/// only the notifications it subscribed to.
+#[tokio::test]
+async fn one_agent_two_controllers_on_two_transports() {
+    let other: EndpointId = "self::second-controller".parse().unwrap();
+    let (a1, c1) = MemoryMtp::pair(64);
+    let (a2, c2) = MemoryMtp::pair(64);
+    let mut agent = agent_builder();
+    let m1 = agent.mtp(a1);
+    let m2 = agent.mtp(a2);
+    agent
+        .controller(controller_id(), Route::new(m1, MtpAddress::Memory))
+        .controller(other.clone(), Route::new(m2, MtpAddress::Memory))
+        .subscription(Subscription::new(
+            "second-only",
+            other.clone(),
+            NotifType::ValueChange,
+            ["Device.DeviceInfo.ProvisioningCode"],
+        ));
+    let agent = agent.start();
+    let start = |id: EndpointId, mtp: MemoryMtp| {
+        let mut b = Controller::builder(id);
+        let m = b.mtp(mtp);
+        b.route(agent_id(), Route::new(m, MtpAddress::Memory))
+            .timeout(Duration::from_secs(5));
+        b.start()
+    };
+    let (first, mut first_events) = start(controller_id(), c1);
+    let (second, mut second_events) = start(other, c2);
+    let a = agent_id();
+    let (r1, r2) = tokio::join!(
+        first.get(&a, Get::new(["Device.DeviceInfo.SoftwareVersion"])),
+        second.get(&a, Get::new(["Device.WiFi.SSID.1.SSID"])),
+    );
+    assert_eq!(
+        r1.unwrap().value("Device.DeviceInfo.SoftwareVersion"),
+        Some("1.2.3")
+    );
+    assert_eq!(r2.unwrap().value("Device.WiFi.SSID.1.SSID"), Some("one"));
+    // The first Controller changes the value; only the second is subscribed.
+    first
+        .set(
+            &agent_id(),
+            Set::new().update("Device.DeviceInfo.", [("ProvisioningCode", "z")]),
+        )
+        .await
+        .unwrap();
+    let n = next_notify(&mut second_events).await;
+    assert_eq!(n.subscription_id, "second-only");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), first_events.recv())
+            .await
+            .is_err()
+    );
+    drop(agent);
+}
