@@ -1,4 +1,7 @@
-//! Shared pieces of the example programs: a small CPE data model and its handler.
+//! Shared pieces of the example programs: a small CPE data model and its handler, and the
+//! batch writer of the telemetry pipeline.
+
+pub mod batch;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -54,14 +54,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             controller.route(agent_id.clone(), Route::new(mtp, MtpAddress::Memory));
         }
         Transport::Ws => {
-            let server = WsServer::bind("127.0.0.1:0".parse()?, WsServerConfig::new(controller_id.clone())).await?;
+            let server = WsServer::bind(
+                "127.0.0.1:0".parse()?,
+                WsServerConfig::new(controller_id.clone()),
+            )
+            .await?;
             let url = format!("ws://{}/usp", server.local_addr());
             controller.mtp(server);
             let client = WsClient::connect(
-                WsClientConfig::new(&url, agent_id.clone())?.peer_endpoint_id(controller_id.clone()),
+                WsClientConfig::new(&url, agent_id.clone())?
+                    .peer_endpoint_id(controller_id.clone()),
             )
             .await?;
-            let to = MtpAddress::WebSocket { connection: ConnectionId::new(0), endpoint_id: Some(controller_id.clone()) };
+            let to = MtpAddress::WebSocket {
+                connection: ConnectionId::new(0),
+                endpoint_id: Some(controller_id.clone()),
+            };
             let mtp = agent.mtp(client);
             agent.controller(controller_id.clone(), Route::new(mtp, to));
         }
@@ -73,7 +81,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tokio::time::timeout(Duration::from_secs(5), events.recv()).await?;
     }
     // Warm up, then measure.
-    controller.get(&agent_id, Get::new(["Device.DeviceInfo."])).await?;
+    controller
+        .get(&agent_id, Get::new(["Device.DeviceInfo."]))
+        .await?;
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
     let start = Instant::now();
@@ -82,7 +92,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (c, a, done) = (controller.clone(), agent_id.clone(), done.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
-                let resp = c.get(&a, Get::new(["Device.DeviceInfo."])).await.expect("Get answered");
+                let resp = c
+                    .get(&a, Get::new(["Device.DeviceInfo."]))
+                    .await
+                    .expect("Get answered");
                 assert!(resp.value("Device.DeviceInfo.ModelName").is_some());
                 done.fetch_add(1, Ordering::Relaxed);
             }
