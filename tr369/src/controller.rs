@@ -21,7 +21,7 @@ use usp_msg::{
 use usp_mtp::Mtp;
 use usp_types::{EndpointId, ErrorCode};
 
-use crate::node::{Node, NodeEvent};
+use crate::node::{Node, NodeEvent, Via};
 use crate::{Error, MtpId, Route};
 
 /// Something an Agent did that the application of a [`Controller`] should know, read from
@@ -62,7 +62,8 @@ impl ControllerEvents {
         self.rx.recv().await
     }
 
-    /// The next event if one is waiting.
+    /// The next event if one is waiting (`None` both when none is and once the Controller
+    /// has stopped).
     pub fn try_recv(&mut self) -> Option<ControllerEvent> {
         self.rx.try_recv().ok()
     }
@@ -144,6 +145,7 @@ impl ControllerBuilder {
                 local: self.local,
                 cmds: cmd_tx,
                 next_id: AtomicU64::new(1),
+                id_prefix: crate::node::seed() as u32,
                 timeout: self.timeout,
                 operation_timeout: self.operation_timeout,
             }),
@@ -190,6 +192,9 @@ struct Shared {
     local: EndpointId,
     cmds: mpsc::Sender<Command>,
     next_id: AtomicU64,
+    /// Makes msg_ids differ between runs, so that a late answer to an earlier run's
+    /// request matches nothing.
+    id_prefix: u32,
     timeout: Duration,
     operation_timeout: Duration,
 }
@@ -213,6 +218,8 @@ enum Command {
         agent: EndpointId,
         command_key: String,
         reply: Reply<Params<'static>>,
+        /// Whether the key was free and is now awaited.
+        registered: oneshot::Sender<bool>,
     },
     Route {
         agent: EndpointId,
@@ -266,7 +273,7 @@ impl Controller {
     /// A new `msg_id`, unique for this Controller.
     pub fn next_msg_id(&self) -> String {
         let n = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        format!("tr369-{n}")
+        format!("tr369-{:08x}-{n}", self.inner.id_prefix)
     }
 
     async fn command<T>(
@@ -394,15 +401,25 @@ impl Controller {
         // Registered before the Operate goes out: OperationComplete may overtake the
         // OperateResp.
         let (tx, rx) = oneshot::channel();
+        let (registered_tx, registered) = oneshot::channel();
         self.inner
             .cmds
             .send(Command::WaitOperation {
                 agent: agent.clone(),
-                command_key,
+                command_key: command_key.clone(),
                 reply: tx,
+                registered: registered_tx,
             })
             .await
             .map_err(|_| Error::Closed)?;
+        if !registered.await.map_err(|_| Error::Closed)? {
+            return Err(Error::Command {
+                code: ErrorCode::INVALID_ARGUMENTS,
+                message: format!(
+                    "an OperationComplete for command_key {command_key:?} is already awaited"
+                ),
+            });
+        }
         let resp = self.operate(agent, operate).await?;
         let Some(result) = resp.operation_results.into_iter().next() else {
             return Err(Error::Command {
@@ -466,7 +483,9 @@ struct Driver {
     node: Node,
     cmds: mpsc::Receiver<Command>,
     events: mpsc::Sender<ControllerEvent>,
-    pending: HashMap<String, Reply<Msg<'static>>>,
+    /// Requests waiting for a response, by Agent and msg_id (R-MSG.9: a response from
+    /// another Endpoint does not answer them).
+    pending: HashMap<(EndpointId, String), Reply<Msg<'static>>>,
     operations: HashMap<(EndpointId, String), Reply<Params<'static>>>,
 }
 
@@ -504,29 +523,35 @@ impl Driver {
                 msg_id,
                 payload,
                 reply,
-            } => match self.node.send(&to, payload) {
+            } => match self.node.send(&to, payload, Via::Default) {
                 Ok(()) => {
                     if self.pending.len() >= 4096 {
                         self.pending.retain(|_, r| !r.is_closed());
                     }
-                    self.pending.insert(msg_id, reply);
+                    self.pending.insert((to, msg_id), reply);
                 }
                 Err(e) => {
                     let _ = reply.send(Err(e));
                 }
             },
             Command::Send { to, payload, reply } => {
-                let _ = reply.send(self.node.send(&to, payload));
+                let _ = reply.send(self.node.send(&to, payload, Via::Default));
             }
             Command::WaitOperation {
                 agent,
                 command_key,
                 reply,
+                registered,
             } => {
                 if self.operations.len() >= 4096 {
                     self.operations.retain(|_, r| !r.is_closed());
                 }
-                self.operations.insert((agent, command_key), reply);
+                let key = (agent, command_key);
+                let free = self.operations.get(&key).is_none_or(|r| r.is_closed());
+                if free {
+                    self.operations.insert(key, reply);
+                }
+                let _ = registered.send(free);
             }
             Command::Route {
                 agent,
@@ -544,7 +569,7 @@ impl Driver {
 
     fn event(&mut self, event: NodeEvent) {
         match event {
-            NodeEvent::Message { from, payload } => self.message(from, &payload),
+            NodeEvent::Message { from, payload, via } => self.message(from, &payload, via),
             NodeEvent::Connected { peer } => {
                 self.emit(ControllerEvent::AgentConnected { agent: peer });
             }
@@ -569,7 +594,7 @@ impl Driver {
         }
     }
 
-    fn message(&mut self, from: EndpointId, payload: &[u8]) {
+    fn message(&mut self, from: EndpointId, payload: &[u8], via: Via) {
         let msg = match Msg::decode(payload) {
             Ok(m) => m,
             Err(e) => {
@@ -581,7 +606,10 @@ impl Driver {
             }
         };
         match msg.body() {
-            Body::Response(_) | Body::Error(_) => match self.pending.remove(msg.msg_id()) {
+            Body::Response(_) | Body::Error(_) => match self
+                .pending
+                .remove(&(from.clone(), msg.msg_id().to_owned()))
+            {
                 Some(reply) => {
                     let _ = reply.send(Ok(msg.into_owned()));
                 }
@@ -594,7 +622,7 @@ impl Driver {
             Body::Request(Request::Notify(notify)) => {
                 let notify = notify.clone().into_owned();
                 let msg_id = msg.msg_id().to_owned();
-                self.notify(from, msg_id, notify);
+                self.notify(from, msg_id, notify, via);
             }
             other => {
                 // A Controller serves no requests but Notify (R-MSG.2: answer with an
@@ -604,14 +632,14 @@ impl Driver {
                     format!("a Controller does not serve {:?}", other.msg_type()),
                 );
                 let answer = Msg::error(msg.msg_id(), err).to_bytes();
-                if let Err(e) = self.node.send(&from, answer) {
+                if let Err(e) = self.node.send(&from, answer, via) {
                     log::warn!("{}: cannot answer {from}: {e}", self.node.local());
                 }
             }
         }
     }
 
-    fn notify(&mut self, from: EndpointId, msg_id: String, notify: Notify<'static>) {
+    fn notify(&mut self, from: EndpointId, msg_id: String, notify: Notify<'static>, via: Via) {
         if let Some(Notification::OperComplete(done)) = &notify.notification {
             let key = (from.clone(), done.command_key.to_string());
             if let Some(reply) = self.operations.remove(&key) {
@@ -637,7 +665,7 @@ impl Driver {
         });
         if send_resp && delivered {
             let resp = Msg::response(msg_id, NotifyResp::new(subscription_id)).to_bytes();
-            if let Err(e) = self.node.send(&from, resp) {
+            if let Err(e) = self.node.send(&from, resp, via) {
                 log::warn!("{}: NotifyResp to {from} not sent: {e}", self.node.local());
             }
         }

@@ -15,6 +15,9 @@
 //!   notifies subscribed Controllers (Boot!, ValueChange, ObjectCreation,
 //!   ObjectDeletion, OperationComplete, events), retrying per R-NOT.1.
 //!
+//! Not yet: access control on the Agent side (every Controller may do everything), and
+//! persistence of Subscriptions across restarts.
+//!
 //! Both run over any number of [`mtp::Mtp`] transports at once, chosen at run time, with
 //! or without E2E sessions (segmentation included: give the session a maximum Record
 //! size). Records go out in the kind of Record the peer used (R-MSG.0a); a peer is

@@ -61,11 +61,39 @@ struct Slot {
     closed: bool,
 }
 
+/// The kind of Record a Message travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// A `no_session_context` Record.
+    NoSession,
+    /// An E2E session.
+    Session,
+    /// Whatever suits a new Message: a session for a Controller configured for them, or
+    /// when one is established with the peer.
+    Default,
+}
+
+/// The time, on tokio's clock (which tests can pause), as a `std` instant for `usp-e2e`.
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// Routes learned from peers beyond this are not kept (configured ones always are).
+const MAX_ROUTES: usize = 100_000;
+
+/// Records read in one poll before the task yields to others.
+const READS_PER_POLL: usize = 64;
+
 /// What the node reports to the Agent or Controller that drives it.
 #[derive(Debug)]
 pub(crate) enum NodeEvent {
-    /// An encoded Message from a peer.
-    Message { from: EndpointId, payload: Bytes },
+    /// An encoded Message from a peer, and the kind of Record it came in (an answer goes
+    /// back in the same kind, R-MSG.0a).
+    Message {
+        from: EndpointId,
+        payload: Bytes,
+        via: Via,
+    },
     /// A peer announced itself with an MTP Connect Record.
     Connected { peer: EndpointId },
     /// A peer sent a Disconnect Record.
@@ -143,10 +171,13 @@ impl Node {
         self.routes.insert(peer, route);
     }
 
-    /// Sends an encoded Message to `peer`: in its E2E session when there is (or, for a
-    /// Controller configured for sessions, should be) one, else in a `no_session_context`
-    /// Record.
-    pub(crate) fn send(&mut self, peer: &EndpointId, payload: Bytes) -> Result<(), Error> {
+    /// Sends an encoded Message to `peer`, in the kind of Record `via` says.
+    pub(crate) fn send(
+        &mut self,
+        peer: &EndpointId,
+        payload: Bytes,
+        via: Via,
+    ) -> Result<(), Error> {
         let route = self
             .routes
             .get(peer)
@@ -159,9 +190,15 @@ impl Node {
         if slot.queue.len() >= MAX_QUEUED {
             return Err(Error::Backpressure);
         }
-        let in_session = self.e2e_first || self.e2e.get(peer).is_some_and(|s| s.is_established());
+        let in_session = match via {
+            Via::NoSession => false,
+            Via::Session => true,
+            Via::Default => {
+                self.e2e_first || self.e2e.get(peer).is_some_and(|s| s.is_established())
+            }
+        };
         if in_session {
-            self.e2e.send(Instant::now(), peer, payload)?;
+            self.e2e.send(now(), peer, payload)?;
             self.drain_e2e_transmits();
         } else {
             let record = Record::no_session_context(peer.clone(), self.local.clone(), payload)?;
@@ -196,6 +233,7 @@ impl Node {
                     self.events.push_back(NodeEvent::Message {
                         from: peer,
                         payload,
+                        via: Via::Session,
                     });
                 }
                 Event::Disconnected { code, reason } => {
@@ -219,6 +257,7 @@ impl Node {
     /// Makes progress: sends what is queued, runs the session timers, and returns the next
     /// event. Registers for wake-up on everything it waits for.
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<NodeEvent> {
+        let mut reads = 0;
         loop {
             if let Some(event) = self.events.pop_front() {
                 return Poll::Ready(event);
@@ -228,6 +267,12 @@ impl Node {
             if !self.events.is_empty() {
                 continue;
             }
+            if reads == READS_PER_POLL {
+                // Let other tasks run; come back at once.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            reads += 1;
             match self.poll_recv(cx) {
                 Poll::Ready(()) => continue,
                 Poll::Pending => {
@@ -291,7 +336,7 @@ impl Node {
     }
 
     fn poll_timer(&mut self, cx: &mut Context<'_>) {
-        let now = Instant::now();
+        let now = now();
         if self.e2e.poll_timeout().is_some_and(|t| t <= now) {
             self.e2e.handle_timeout(now);
             self.drain_e2e_events();
@@ -372,21 +417,47 @@ impl Node {
             return;
         }
         let peer = record.from_id().clone();
-        // The address the Record came from is where the peer is reachable now.
-        self.routes
-            .insert(peer.clone(), Route::new(mtp, inbound.reply_to));
+        // A connection that authenticated its peer (the WebSocket `eid`, the UDS handshake)
+        // carries Records from that peer only.
+        if let Some(id) = inbound.reply_to.endpoint_id()
+            && *id != peer
+        {
+            log::warn!(
+                "{}: Record from_id {peer} on the connection of {id} dropped",
+                self.local
+            );
+            return;
+        }
+        let route = Route::new(mtp, inbound.reply_to);
         match record.kind() {
             RecordKind::NoSessionContext { payload } => {
                 let payload = payload.clone();
+                self.learn(peer.clone(), route);
                 self.events.push_back(NodeEvent::Message {
                     from: peer,
                     payload,
+                    via: Via::NoSession,
                 });
             }
             RecordKind::SessionContext(_) | RecordKind::Disconnect(_) => {
                 let disconnect = matches!(record.kind(), RecordKind::Disconnect(_));
-                if let Err(e) = self.e2e.handle_record(Instant::now(), record) {
+                // Learned first: the session may answer at once (an acknowledgement, a
+                // retransmission request, a Disconnect).
+                let previous = self.routes.get(&peer).cloned();
+                self.learn(peer.clone(), route);
+                if let Err(e) = self.e2e.handle_record(now(), record) {
                     log::warn!("{}: E2E Record from {peer} refused: {e}", self.local);
+                    self.drain_e2e_transmits();
+                    // A refused Record does not move the peer.
+                    match previous {
+                        Some(r) => {
+                            self.routes.insert(peer.clone(), r);
+                        }
+                        None => {
+                            self.routes.remove(&peer);
+                        }
+                    }
+                    return;
                 }
                 self.drain_e2e_events();
                 self.drain_e2e_transmits();
@@ -394,35 +465,55 @@ impl Node {
                     self.events.push_back(NodeEvent::Disconnected { peer });
                 }
             }
-            _ => self.events.push_back(NodeEvent::Connected { peer }),
+            _ => {
+                self.learn(peer.clone(), route);
+                self.events.push_back(NodeEvent::Connected { peer });
+            }
         }
     }
 
-    /// Waits until every queued Record has been handed to its transport, then closes
-    /// the transports.
+    /// Remembers where `peer` is, within [`MAX_ROUTES`].
+    fn learn(&mut self, peer: EndpointId, route: Route) {
+        if self.routes.len() >= MAX_ROUTES && !self.routes.contains_key(&peer) {
+            log::warn!("{}: too many peers; no route kept for {peer}", self.local);
+            return;
+        }
+        self.routes.insert(peer, route);
+    }
+
+    /// Waits until every queued Record has been handed to its transport, then closes the
+    /// transports; gives up on a transport after [`CLOSE_TIMEOUT`].
     pub(crate) async fn close(&mut self) {
-        std::future::poll_fn(|cx| {
+        let drained = std::future::poll_fn(|cx| {
             self.poll_send(cx);
             if self.slots.iter().all(|s| s.queue.is_empty() || s.closed) {
                 Poll::Ready(())
             } else {
                 Poll::Pending
             }
-        })
-        .await;
+        });
+        if tokio::time::timeout(CLOSE_TIMEOUT, drained).await.is_err() {
+            log::warn!("{}: closing with Records still queued", self.local);
+        }
         for slot in &mut self.slots {
             if !slot.closed {
                 let mtp = &mut slot.mtp;
-                let _ = std::future::poll_fn(|cx| mtp.poll_flush(cx)).await;
-                let _ = std::future::poll_fn(|cx| mtp.poll_close(cx)).await;
+                let close = async {
+                    let _ = std::future::poll_fn(|cx| mtp.poll_flush(cx)).await;
+                    let _ = std::future::poll_fn(|cx| mtp.poll_close(cx)).await;
+                };
+                let _ = tokio::time::timeout(CLOSE_TIMEOUT, close).await;
                 slot.closed = true;
             }
         }
     }
 }
 
+/// How long closing waits for a transport.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A seed for session identifiers that differs between runs and processes.
-fn seed() -> u64 {
+pub(crate) fn seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(

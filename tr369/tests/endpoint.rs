@@ -451,12 +451,14 @@ async fn operate_sync_async_and_failure() {
         .await
         .unwrap();
     assert_eq!(rows.instances().count(), 0);
-    // A command that does not exist.
-    let resp = c
+    // A command that does not exist: the request itself fails (an Error Message).
+    match c
         .operate(&a, Operate::new("Device.Nothing()").send_resp(true))
         .await
-        .unwrap();
-    assert!(resp.operation_results[0].as_cmd_failure().is_some());
+    {
+        Err(Error::Usp { code, .. }) => assert_eq!(code, ErrorCode::INVALID_PATH),
+        other => panic!("{other:?}"),
+    }
     drop(agent);
 }
 
@@ -925,4 +927,78 @@ async fn one_agent_two_controllers_on_two_transports() {
             .is_err()
     );
     drop(agent);
+}
+
+/// Review findings, pinned: unique keys stay unique under Set (R-KEY.2, 7025), a
+/// missing instance with allow_partial is a success that deletes nothing (R-DEL.2a), an
+/// ObjectDeletion subscription on a search path still fires, and one command_key is
+/// awaited once.
+#[tokio::test]
+async fn unique_keys_deletion_searches_and_command_keys() {
+    let (_agent, c, mut events) = memory_pair(None);
+    let a = agent_id();
+    let resp = c
+        .set(
+            &a,
+            Set::new()
+                .allow_partial(true)
+                .update("Device.WiFi.SSID.2.", [("Alias", "a")]),
+        )
+        .await
+        .unwrap();
+    let Some(SetStatus::OperSuccess(ok)) = &resp.updated_obj_results[0].oper_status else {
+        panic!("{}", text(&resp))
+    };
+    assert_eq!(
+        ok.updated_inst_results[0].param_errs[0].err_code,
+        ErrorCode::DUPLICATE_UNIQUE_KEY
+    );
+    let got = c
+        .get(&a, Get::new(["Device.WiFi.SSID.2.Alias"]))
+        .await
+        .unwrap();
+    assert_eq!(got.value("Device.WiFi.SSID.2.Alias"), Some("b"));
+
+    let none = c
+        .delete(&a, Delete::new(["Device.WiFi.SSID.9."]).allow_partial(true))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&none.deleted_obj_results[0].oper_status, Some(DelStatus::OperSuccess(s)) if s.affected_paths.is_empty())
+    );
+
+    c.add(
+        &a,
+        Add::new().create(
+            "Device.LocalAgent.Subscription.",
+            [
+                ("ID", "gone"),
+                ("Enable", "true"),
+                ("NotifType", "ObjectDeletion"),
+                ("ReferenceList", "Device.WiFi.SSID.[Alias==\"b\"]."),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+    // The Subscription row itself was created: ObjectCreation only watches SSIDs.
+    c.delete(&a, Delete::new(["Device.WiFi.SSID.2."]))
+        .await
+        .unwrap();
+    let n = next_notify(&mut events).await;
+    assert_eq!(n.subscription_id, "gone");
+    assert!(
+        matches!(&n.notification, Some(Notification::ObjDeletion(d)) if d.obj_path == "Device.WiFi.SSID.2.")
+    );
+
+    let slow = |key: &'static str| {
+        let c = c.clone();
+        let a = a.clone();
+        async move {
+            c.operate_and_wait(&a, Operate::new("Device.Slow()").command_key(key))
+                .await
+        }
+    };
+    let (first, second) = tokio::join!(slow("same"), slow("same"));
+    assert!(first.is_ok() != second.is_ok(), "{first:?} {second:?}");
 }

@@ -69,7 +69,7 @@ pub enum CommandReply {
 /// Reports the end of an asynchronous command: the Agent then removes its
 /// `Device.LocalAgent.Request.{i}.` instance (R-OPR.0) and sends OperationComplete to the
 /// subscribed Controllers. Dropping it without calling [`complete`](Self::complete)
-/// reports a failure (7023, command canceled).
+/// reports a failure (7022, command failure).
 #[derive(Debug)]
 pub struct Completion {
     pub(crate) id: u64,
@@ -94,7 +94,7 @@ impl Drop for Completion {
             let _ = tx.send(Cmd::Complete {
                 id: self.id,
                 outcome: Err(Fault::new(
-                    ErrorCode::COMMAND_CANCELED,
+                    ErrorCode::COMMAND_FAILURE,
                     "the command ended without a result",
                 )),
             });
@@ -108,6 +108,12 @@ impl Drop for Completion {
 ///
 /// The methods run on the Agent's task: they must not block. A long command returns
 /// [`CommandReply::Started`] and finishes on its own task through its [`Completion`].
+///
+/// [`set`](Self::set) and [`delete`](Self::delete) are asked while a request is checked,
+/// before the Agent decides: when another part of the same request then fails (a
+/// required parameter, `allow_partial` false), nothing is written or deleted although the
+/// handler said yes. An instance whose [`add`](Self::add) was accepted and that the
+/// request then undoes is reported to [`delete`](Self::delete).
 pub trait Handler: Send + 'static {
     /// A Set is about to write `value` to parameter `param` of `object`
     /// (`Device.WiFi.SSID.1.`). Returning an error leaves it unwritten and reports the

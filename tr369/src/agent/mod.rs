@@ -15,7 +15,11 @@
 //! sends `Device.Boot!` when the Agent starts.
 //!
 //! Access control (TR-181 `Device.LocalAgent.ControllerTrust.`) is not applied: every
-//! Controller may do everything.
+//! Controller may do everything. `Persistent` and `TimeToLive` of Subscriptions are
+//! stored but not acted on (the Agent keeps no state across restarts).
+//!
+//! The Agent's task ends when the last [`Agent`] handle (and every pending
+//! [`Completion`]) is dropped, or on [`Agent::close`].
 
 mod handler;
 mod model;
@@ -25,7 +29,6 @@ mod serve;
 use std::collections::{BTreeMap, HashMap};
 use std::future::poll_fn;
 use std::task::Poll;
-use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot};
 use usp_datamodel::{Instances, MemoryInstances, Node as DmNode, SupportedModel};
@@ -40,7 +43,7 @@ use usp_types::{EndpointId, ErrorCode, UspVersion};
 pub use handler::{CommandReply, CommandRequest, Completion, Fault, Handler, NoHandler};
 pub use model::{NotifType, Subscription, local_agent_model};
 
-use crate::node::{Node, NodeEvent};
+use crate::node::{Node, NodeEvent, Via};
 use crate::{Error, MtpId, Route};
 use model::{REQUEST_TABLE, SUBSCRIPTION_TABLE};
 use notify::Outbox;
@@ -156,10 +159,25 @@ impl AgentBuilder {
             .data
             .set("Device.LocalAgent.", "EndpointID", local.as_str());
         let versions = std::mem::take(&mut self.versions);
+        // The MTPs this Agent runs, in TR-181's names.
+        let mut protocols: Vec<&str> = self
+            .mtps
+            .iter()
+            .filter_map(|m| match m.kind() {
+                usp_mtp::MtpKind::WebSocket => Some("WebSocket"),
+                usp_mtp::MtpKind::Mqtt => Some("MQTT"),
+                usp_mtp::MtpKind::Stomp => Some("STOMP"),
+                usp_mtp::MtpKind::Uds => Some("UDS"),
+                usp_mtp::MtpKind::Coap => Some("CoAP"),
+                _ => None,
+            })
+            .collect();
+        protocols.sort_unstable();
+        protocols.dedup();
         self.core.data.set(
             "Device.LocalAgent.",
             "SupportedProtocols",
-            "MQTT,STOMP,WebSocket,UDS",
+            protocols.join(","),
         );
         for s in std::mem::take(&mut self.subscriptions) {
             let recipient = self.core.controller_row(&s.recipient);
@@ -181,7 +199,7 @@ impl AgentBuilder {
             node: Node::new(local.clone(), self.mtps, self.routes, self.e2e, false),
             core: self.core,
             cmds: rx,
-            tx: tx.clone(),
+            tx: tx.downgrade(),
             outbox: Outbox::new(),
             operations: HashMap::new(),
             next_op: 0,
@@ -196,7 +214,7 @@ impl AgentBuilder {
 }
 
 /// A USP Agent: answers Controllers from its data model and notifies them. See the
-/// [module documentation](self).
+/// [module documentation](self), which also says what is not done yet (access control).
 ///
 /// Cheap to clone: the clones talk to the same Agent task.
 ///
@@ -378,7 +396,8 @@ struct Driver {
     node: Node,
     core: Core,
     cmds: mpsc::UnboundedReceiver<Cmd>,
-    tx: mpsc::UnboundedSender<Cmd>,
+    /// Weak, so that the task ends once every [`Agent`] handle and [`Completion`] is gone.
+    tx: mpsc::WeakUnboundedSender<Cmd>,
     outbox: Outbox,
     operations: HashMap<u64, Operation>,
     next_op: u64,
@@ -395,13 +414,13 @@ impl Driver {
                         self.command(cmd);
                         continue;
                     }
-                    // Never: the driver holds a sender itself.
+                    // Every handle is gone: stop.
                     Poll::Ready(None) => return Poll::Ready(None),
                     Poll::Pending => {}
                 }
-                if let Some(due) = self.outbox.poll_due(cx, Instant::now()) {
+                if let Some(due) = self.outbox.poll_due(cx, crate::node::now()) {
                     for (to, payload) in due {
-                        if let Err(e) = self.node.send(&to, payload) {
+                        if let Err(e) = self.node.send(&to, payload, Via::Default) {
                             log::info!(
                                 "{}: notification to {to} not sent yet: {e}",
                                 self.node.local()
@@ -457,9 +476,9 @@ impl Driver {
                 let _ = reply.send(Ok(path));
             }
             Cmd::DeleteInstance { path, reply } => {
-                let result = match serve::split_instance(&path) {
-                    Some((table, n)) if self.core.data.delete_instance(table, n) => {
-                        changes.push(Change::Deleted { path });
+                let result = match self.core.delete_instance(&path) {
+                    Some(change) => {
+                        changes.push(change);
                         Ok(())
                     }
                     _ => Err(Fault::new(
@@ -491,12 +510,30 @@ impl Driver {
             ));
         };
         let (object, param) = (&path[..=dot], &path[dot + 1..]);
-        let known = serve::supported(path)
-            .is_some_and(|s| matches!(self.core.schema.lookup(&s), Some(DmNode::Parameter(..))));
-        if !known {
+        let def = serve::supported(path).and_then(|s| match self.core.schema.lookup(&s) {
+            Some(DmNode::Parameter(_, def)) => Some(def.param_type().clone()),
+            _ => None,
+        });
+        let Some(ty) = def else {
             return Err(Fault::new(
                 ErrorCode::UNSUPPORTED_PARAMETER,
                 format!("{path} is not supported"),
+            ));
+        };
+        if !ty.accepts(value) {
+            return Err(Fault::new(
+                ErrorCode::INVALID_VALUE,
+                format!("{value:?} is not a valid {ty}"),
+            ));
+        }
+        // The object must exist: every instance on the way must.
+        let exists = serve::parse_path(object)
+            .and_then(|p| self.core.model().resolve(&p))
+            .is_ok_and(|t| !t.is_empty());
+        if !exists {
+            return Err(Fault::new(
+                ErrorCode::OBJECT_DOES_NOT_EXIST,
+                format!("{object} does not exist"),
             ));
         }
         if self.core.data.value(object, param).as_deref() != Some(value) {
@@ -526,11 +563,11 @@ impl Driver {
 
     fn event(&mut self, event: NodeEvent) {
         match event {
-            NodeEvent::Message { from, payload } => self.message(from, &payload),
+            NodeEvent::Message { from, payload, via } => self.message(from, &payload, via),
             NodeEvent::Connected { peer } => {
                 // A Controller that (re)connects gets its waiting notifications now.
                 for payload in self.outbox.due_for(&peer) {
-                    if let Err(e) = self.node.send(&peer, payload) {
+                    if let Err(e) = self.node.send(&peer, payload, Via::Default) {
                         log::info!(
                             "{}: notification to {peer} not sent: {e}",
                             self.node.local()
@@ -545,7 +582,7 @@ impl Driver {
         }
     }
 
-    fn message(&mut self, from: EndpointId, payload: &[u8]) {
+    fn message(&mut self, from: EndpointId, payload: &[u8], via: Via) {
         let msg = match Msg::decode(payload) {
             Ok(m) => m,
             Err(e) => {
@@ -571,13 +608,26 @@ impl Driver {
                 Request::Set(r) => Some(self.core.set(r, &mut changes).map(Into::into)),
                 Request::Add(r) => Some(self.core.add(r, &from, &mut changes).map(Into::into)),
                 Request::Delete(r) => Some(self.core.delete(r, &mut changes).map(Into::into)),
-                Request::Operate(r) => self.operate(r, &from, &mut changes).map(|r| Ok(r.into())),
+                Request::Operate(r) => self
+                    .operate(r, &from, &mut changes)
+                    .map(|r| r.map(Into::into)),
                 other => Some(Err(UspError::new(
                     ErrorCode::MESSAGE_NOT_SUPPORTED,
                     format!("this Agent does not serve {:?}", other.msg_type()),
                 ))),
             },
             Body::Response(Response::NotifyResp(_)) => {
+                self.outbox.delivered(&from, &msg_id);
+                None
+            }
+            Body::Error(e) => {
+                // The Controller got the notification and refused it: retrying would not
+                // help.
+                log::info!(
+                    "{}: {from} answered {msg_id} with error {}",
+                    self.node.local(),
+                    e.err_code
+                );
                 self.outbox.delivered(&from, &msg_id);
                 None
             }
@@ -594,7 +644,7 @@ impl Driver {
                 Ok(resp) => Msg::response(msg_id, resp),
                 Err(err) => Msg::error(msg_id, err),
             };
-            if let Err(e) = self.node.send(&from, reply.to_bytes()) {
+            if let Err(e) = self.node.send(&from, reply.to_bytes(), via) {
                 log::warn!("{}: answer to {from} not sent: {e}", self.node.local());
             }
         }
@@ -607,14 +657,16 @@ impl Driver {
         req: &Operate<'_>,
         from: &EndpointId,
         changes: &mut Vec<Change>,
-    ) -> Option<OperateResp<'static>> {
+    ) -> Option<Result<OperateResp<'static>, UspError<'static>>> {
         let commands = serve::parse_path(&req.command).and_then(|p| self.core.model().commands(&p));
         let commands = match commands {
             Ok(c) => c,
+            // The request itself fails (a path that is not a command): an Error Message,
+            // when an answer is wanted (R-OPR.4).
             Err(e) => {
-                let result =
-                    OperationResult::cmd_failure(req.command.to_string(), e.code(), e.to_string());
-                return req.send_resp.then(|| std::iter::once(result).collect());
+                return req
+                    .send_resp
+                    .then(|| Err(UspError::new(e.code(), e.to_string())));
             }
         };
         let input: BTreeMap<String, String> = req
@@ -679,7 +731,7 @@ impl Driver {
             );
             request.completion = Some(Completion {
                 id,
-                tx: Some(self.tx.clone()),
+                tx: self.tx.upgrade(),
             });
             match self.core.handler.operate(request) {
                 CommandReply::Started => {
@@ -687,18 +739,22 @@ impl Driver {
                 }
                 CommandReply::Done(out) => {
                     results.push(OperationResult::req_obj_path(path, row));
-                    self.complete(id, Ok(out), changes);
+                    // Reported after the OperateResp, which is sent first.
+                    if let Some(tx) = self.tx.upgrade() {
+                        let _ = tx.send(Cmd::Complete {
+                            id,
+                            outcome: Ok(out),
+                        });
+                    }
                 }
                 CommandReply::Failed(f) => {
                     self.operations.remove(&id);
-                    if self.core.data.delete_instance(REQUEST_TABLE, n) {
-                        changes.push(Change::Deleted { path: row });
-                    }
+                    changes.extend(self.core.delete_instance(&row));
                     results.push(OperationResult::cmd_failure(path, f.code, f.message));
                 }
             }
         }
-        req.send_resp.then(|| results.into_iter().collect())
+        req.send_resp.then(|| Ok(results.into_iter().collect()))
     }
 
     fn complete(
@@ -710,13 +766,7 @@ impl Driver {
         let Some(op) = self.operations.remove(&id) else {
             return;
         };
-        if let Some((table, n)) = serve::split_instance(&op.request_row)
-            && self.core.data.delete_instance(table, n)
-        {
-            changes.push(Change::Deleted {
-                path: op.request_row.clone(),
-            });
-        }
+        changes.extend(self.core.delete_instance(&op.request_row));
         self.operation_complete(&op, &outcome);
     }
 

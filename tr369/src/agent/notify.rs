@@ -13,12 +13,12 @@ use usp_msg::{Msg, Notify};
 use usp_types::EndpointId;
 
 use super::model::{NotifType, SUBSCRIPTION_TABLE};
-use super::serve::Change;
+use super::serve::{Change, Core};
 use super::{Driver, Fault, Operation};
 
 /// One enabled Subscription, read from its row.
-#[derive(Debug)]
-struct Sub {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Sub {
     id: String,
     recipient: EndpointId,
     controller_row: String,
@@ -48,6 +48,9 @@ pub(super) struct Outbox {
     rng: u64,
 }
 
+/// Retries sent in one go; the rest wait for the next poll.
+const MAX_DUE_PER_POLL: usize = 256;
+
 /// Notifications waiting for an answer beyond this are dropped, oldest first.
 const MAX_WAITING: usize = 10_000;
 
@@ -74,8 +77,10 @@ impl Outbox {
     /// (R-NOT.2).
     pub(super) fn wait(&mut self, min_wait: Duration, multiplier: u32, retries: u32) -> Duration {
         let n = retries.clamp(1, 10);
-        let k = f64::from(multiplier.max(1000)) / 1000.0;
-        let m = min_wait.as_secs_f64();
+        // TR-181 ranges: m 1..=65535 s, k 1000..=65535; values outside are clamped, so a
+        // Controller cannot make the Agent retry in a loop.
+        let k = f64::from(multiplier.clamp(1000, 65_535)) / 1000.0;
+        let m = min_wait.as_secs_f64().clamp(1.0, 65_535.0);
         let low = m * k.powi(n as i32 - 1);
         let high = m * k.powi(n as i32);
         let r = (self.random() >> 11) as f64 / (1u64 << 53) as f64;
@@ -97,7 +102,7 @@ impl Outbox {
             );
             self.waiting.remove(&oldest);
         }
-        waiting.next = Instant::now() + self.wait(waiting.min_wait, waiting.multiplier, 1);
+        waiting.next = crate::node::now() + self.wait(waiting.min_wait, waiting.multiplier, 1);
         self.waiting.insert((to, msg_id), waiting);
         self.timer_at = None;
     }
@@ -130,7 +135,7 @@ impl Outbox {
         for (key, w) in &self.waiting {
             if w.expires.is_some_and(|e| e <= now) {
                 expired.push(key.clone());
-            } else if w.next <= now {
+            } else if w.next <= now && due.len() < MAX_DUE_PER_POLL {
                 waits.push((key.clone(), w.min_wait, w.multiplier, w.retries + 1));
                 due.push((key.0.clone(), w.payload.clone()));
             }
@@ -144,7 +149,8 @@ impl Outbox {
             self.waiting.remove(&key);
         }
         for (key, min_wait, multiplier, retries) in waits {
-            let wait = self.wait(min_wait, multiplier, retries);
+            // Retry number `retries` is being sent now; the next one waits in its range.
+            let wait = self.wait(min_wait, multiplier, retries + 1);
             if let Some(w) = self.waiting.get_mut(&key) {
                 w.retries = retries;
                 w.next = now + wait;
@@ -192,93 +198,97 @@ pub(super) fn json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-impl Driver {
-    /// The enabled Subscriptions of `kind` whose Controller is enabled.
-    fn subscriptions(&self, kind: NotifType) -> Vec<Sub> {
-        let data = &self.core.data;
-        let mut out = Vec::new();
-        for n in data.instance_numbers(SUBSCRIPTION_TABLE) {
-            let get = |p: &str| {
-                data.row_value(SUBSCRIPTION_TABLE, n, p)
-                    .map(|v| v.into_owned())
-            };
-            let enabled = matches!(get("Enable").as_deref(), Some("true" | "1"));
-            let Some(notif_type) = get("NotifType").as_deref().and_then(NotifType::parse) else {
-                continue;
-            };
-            if !enabled || notif_type != kind {
-                continue;
-            }
-            let Some(row) = get("Recipient") else {
-                continue;
-            };
-            let object = if row.ends_with('.') {
-                row.clone()
-            } else {
-                format!("{row}.")
-            };
-            if matches!(
-                data.value(&object, "Enable").as_deref(),
-                Some("false" | "0")
-            ) {
-                continue;
-            }
-            let Some(recipient) = data
-                .value(&object, "EndpointID")
-                .and_then(|id| EndpointId::lenient(&id).ok())
-            else {
-                continue;
-            };
-            out.push(Sub {
-                id: get("ID").unwrap_or_default(),
-                recipient,
-                controller_row: object,
-                notif_type,
-                references: get("ReferenceList")
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-                retry: matches!(get("NotifRetry").as_deref(), Some("true" | "1")),
-                expiration: get("NotifExpiration")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0),
-            });
-        }
-        out
-    }
-
-    /// Whether a `ReferenceList` entry addresses `path` or something above it.
-    fn refers(&self, reference: &str, path: &str) -> bool {
-        let Ok(p) = reference.parse::<Path>() else {
-            return false;
+/// The enabled Subscriptions of `kind` whose Controller is enabled.
+fn subscriptions(core: &Core, kind: NotifType) -> Vec<Sub> {
+    let data = &core.data;
+    let mut out = Vec::new();
+    for n in data.instance_numbers(SUBSCRIPTION_TABLE) {
+        let get = |p: &str| {
+            data.row_value(SUBSCRIPTION_TABLE, n, p)
+                .map(|v| v.into_owned())
         };
-        match self.core.model().resolve(&p) {
-            Ok(targets) => targets.iter().any(|t| {
-                let tp = t.path();
-                tp == path || (tp.ends_with('.') && path.starts_with(tp.as_str()))
-            }),
-            Err(_) => false,
+        let enabled = matches!(get("Enable").as_deref(), Some("true" | "1"));
+        let Some(notif_type) = get("NotifType").as_deref().and_then(NotifType::parse) else {
+            continue;
+        };
+        if !enabled || notif_type != kind {
+            continue;
         }
+        let Some(row) = get("Recipient") else {
+            continue;
+        };
+        let object = if row.ends_with('.') {
+            row.clone()
+        } else {
+            format!("{row}.")
+        };
+        if matches!(
+            data.value(&object, "Enable").as_deref(),
+            Some("false" | "0")
+        ) {
+            continue;
+        }
+        let Some(recipient) = data
+            .value(&object, "EndpointID")
+            .and_then(|id| EndpointId::lenient(&id).ok())
+        else {
+            continue;
+        };
+        out.push(Sub {
+            id: get("ID").unwrap_or_default(),
+            recipient,
+            controller_row: object,
+            notif_type,
+            references: get("ReferenceList")
+                .unwrap_or_default()
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            retry: matches!(get("NotifRetry").as_deref(), Some("true" | "1")),
+            expiration: get("NotifExpiration")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        });
     }
+    out
+}
 
-    fn matching(&self, kind: NotifType, path: &str) -> Vec<Sub> {
-        self.subscriptions(kind)
-            .into_iter()
-            .filter(|s| s.references.iter().any(|r| self.refers(r, path)))
-            .collect()
+/// Whether a `ReferenceList` entry addresses `path` or something above it.
+fn refers(core: &Core, reference: &str, path: &str) -> bool {
+    let Ok(p) = reference.parse::<Path>() else {
+        return false;
+    };
+    match core.model().resolve(&p) {
+        Ok(targets) => targets.iter().any(|t| {
+            let tp = t.path();
+            tp == path || (tp.ends_with('.') && path.starts_with(tp.as_str()))
+        }),
+        Err(_) => false,
     }
+}
 
+/// The Subscriptions of `kind` that watch `path`.
+pub(super) fn matching(core: &Core, kind: NotifType, path: &str) -> Vec<Sub> {
+    subscriptions(core, kind)
+        .into_iter()
+        .filter(|s| s.references.iter().any(|r| refers(core, r, path)))
+        .collect()
+}
+
+impl Driver {
     /// Sends the notifications that changes trigger.
     pub(super) fn changed(&mut self, changes: Vec<Change>) {
         for change in changes {
-            let (kind, path) = match &change {
-                Change::Value { path, .. } => (NotifType::ValueChange, path),
-                Change::Created { path, .. } => (NotifType::ObjectCreation, path),
-                Change::Deleted { path } => (NotifType::ObjectDeletion, path),
+            let subs = match &change {
+                Change::Value { path, .. } => matching(&self.core, NotifType::ValueChange, path),
+                Change::Created { path, .. } => {
+                    matching(&self.core, NotifType::ObjectCreation, path)
+                }
+                // Matched before the instance went: a search on its values needs them.
+                Change::Deleted { matched, .. } => matched.clone(),
             };
-            for sub in self.matching(kind, path) {
+            for sub in subs {
                 let notify = match &change {
                     Change::Value { path, value } => {
                         Notify::value_change(sub.id.clone(), path.clone(), value.clone())
@@ -286,7 +296,7 @@ impl Driver {
                     Change::Created { path, keys } => {
                         Notify::object_creation(sub.id.clone(), path.clone(), keys.clone())
                     }
-                    Change::Deleted { path } => {
+                    Change::Deleted { path, .. } => {
                         Notify::object_deletion(sub.id.clone(), path.clone())
                     }
                 };
@@ -299,7 +309,7 @@ impl Driver {
     pub(super) fn event_notify(&mut self, path: &str, args: &BTreeMap<String, String>) {
         let Some(dot) = path.rfind('.') else { return };
         let (object, name) = (&path[..=dot], &path[dot + 1..]);
-        for sub in self.matching(NotifType::Event, path) {
+        for sub in matching(&self.core, NotifType::Event, path) {
             let notify = Notify::event(
                 sub.id.clone(),
                 object.to_owned(),
@@ -320,7 +330,7 @@ impl Driver {
             return;
         };
         let (object, name) = (&op.command[..=dot], &op.command[dot + 1..]);
-        for sub in self.matching(NotifType::OperationComplete, &op.command) {
+        for sub in matching(&self.core, NotifType::OperationComplete, &op.command) {
             let notify = match outcome {
                 Ok(out) => Notify::operation_complete_success(
                     sub.id.clone(),
@@ -356,7 +366,7 @@ impl Driver {
                 .value(&sub.controller_row, "USPNotifRetryIntervalMultiplier")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(2000);
-            let now = Instant::now();
+            let now = crate::node::now();
             self.outbox.push(
                 sub.recipient.clone(),
                 msg_id,
@@ -371,7 +381,10 @@ impl Driver {
                 },
             );
         }
-        if let Err(e) = self.node.send(&sub.recipient, payload) {
+        if let Err(e) = self
+            .node
+            .send(&sub.recipient, payload, crate::node::Via::Default)
+        {
             log::info!(
                 "{}: {} notification for {} not sent now: {e}",
                 self.node.local(),
@@ -397,6 +410,47 @@ mod tests {
             let high = 5.0 * 2f64.powi(e);
             assert!(w >= low && w <= high, "retry {n}: {w} not in {low}..{high}");
         }
+    }
+
+    /// R-NOT.1/R-NOT.2 as a schedule: the n-th retry waits in the n-th range.
+    #[tokio::test]
+    async fn r_not_1_each_retry_waits_in_its_own_range() {
+        let mut outbox = Outbox::new();
+        let peer: EndpointId = "self::c".parse().unwrap();
+        let waiting = Waiting {
+            payload: Bytes::from_static(b"n"),
+            retries: 0,
+            next: Instant::now(),
+            expires: None,
+            min_wait: Duration::from_secs(5),
+            multiplier: 2000,
+        };
+        let t0 = Instant::now();
+        outbox.push(peer.clone(), "m".into(), waiting);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut at = t0;
+        for n in 1..=12u32 {
+            let next = outbox.waiting.values().next().unwrap().next;
+            let waited = (next - at).as_secs_f64();
+            let e = n.min(10) as i32;
+            let (low, high) = (5.0 * 2f64.powi(e - 1), 5.0 * 2f64.powi(e));
+            assert!(
+                waited >= low - 0.01 && waited <= high + 0.01,
+                "retry {n}: waited {waited}, range {low}..{high}"
+            );
+            at = next;
+            let due = outbox.poll_due(&mut cx, next).expect("due at its time");
+            assert_eq!(due.len(), 1);
+        }
+        outbox.delivered(&peer, "m");
+        assert!(outbox.waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_zero_minimum_wait_is_clamped_to_one_second() {
+        let mut outbox = Outbox::new();
+        let w = outbox.wait(Duration::ZERO, 0, 1);
+        assert!(w >= Duration::from_secs(1), "{w:?}");
     }
 
     #[test]

@@ -50,7 +50,23 @@ pub(crate) enum Change {
     },
     Deleted {
         path: String,
+        /// The ObjectDeletion Subscriptions that watched it, matched before it went.
+        matched: Vec<super::notify::Sub>,
     },
+}
+
+impl Core {
+    /// Deletes an instance, with the change it makes; `None` if it does not exist.
+    pub(crate) fn delete_instance(&mut self, path: &str) -> Option<Change> {
+        let (table, n) = split_instance(path)?;
+        let matched = super::notify::matching(self, super::model::NotifType::ObjectDeletion, path);
+        self.data
+            .delete_instance(table, n)
+            .then(|| Change::Deleted {
+                path: path.to_owned(),
+                matched,
+            })
+    }
 }
 
 /// The data model of an Agent and the application behind it.
@@ -286,8 +302,8 @@ impl Core {
                     let mut instances = Vec::new();
                     for (object, ok, errs) in plan {
                         for (param, value) in &ok {
-                            if self.data.value(&object, param).as_deref() != Some(value) {
-                                self.data.set(&object, param, value.clone());
+                            if self.stored(&object, param).as_deref() != Some(value.as_str()) {
+                                self.store(&object, param, value);
                                 changes.push(Change::Value {
                                     path: format!("{object}{param}"),
                                     value: value.clone(),
@@ -349,6 +365,16 @@ impl Core {
                     }
                 }
             }
+            // Unique keys stay unique (R-KEY.2, 7025): a key set whose new values another
+            // instance has fails its parameters.
+            for (param, f) in self.key_conflicts(&object, &ok) {
+                required_failed |= update
+                    .param_settings
+                    .iter()
+                    .any(|s| s.required && s.param == param);
+                ok.retain(|(p, _)| *p != param);
+                errs.push((param, f));
+            }
             if required_failed {
                 failed.push((object, errs));
             } else {
@@ -366,6 +392,54 @@ impl Core {
             failure.instances = failed;
             Err(failure)
         }
+    }
+
+    /// The parameters of `writes` to instance `object` that would give it the unique key
+    /// values of another instance.
+    fn key_conflicts(&self, object: &str, writes: &[(String, String)]) -> ParamFaults {
+        let Some((table, n)) = split_instance(object) else {
+            return Vec::new();
+        };
+        let Some(def) = supported(object).and_then(|s| self.schema.object_by_path(&s)) else {
+            return Vec::new();
+        };
+        let new_value = |k: &str| {
+            writes
+                .iter()
+                .find(|(p, _)| p == k)
+                .map(|(_, v)| v.clone())
+                .or_else(|| self.data.value(object, k).map(std::borrow::Cow::into_owned))
+        };
+        let mut out: ParamFaults = Vec::new();
+        for set in self.schema.object(def).unique_keys() {
+            if !set.iter().any(|k| writes.iter().any(|(p, _)| p == k)) {
+                continue;
+            }
+            let wanted: Vec<Option<String>> = set.iter().map(|k| new_value(k)).collect();
+            let clash = self.data.instance_numbers(table).into_iter().any(|other| {
+                other != n
+                    && set.iter().zip(&wanted).all(|(k, v)| {
+                        self.data.row_value(table, other, k).as_deref() == v.as_deref()
+                    })
+            });
+            if clash {
+                for k in set {
+                    if writes.iter().any(|(p, _)| p == k) && !out.iter().any(|(p, _)| p == k) {
+                        out.push((
+                            k.clone(),
+                            Fault::new(
+                                ErrorCode::DUPLICATE_UNIQUE_KEY,
+                                format!(
+                                    "another instance of {table} has the same {}",
+                                    set.join(", ")
+                                ),
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Add (R-ADD.0 to R-ADD.5).
@@ -400,9 +474,7 @@ impl Core {
                     if !req.allow_partial {
                         // R-ADD.1: nothing stays created.
                         for path in created {
-                            if let Some((table, n)) = split_instance(&path) {
-                                self.data.delete_instance(table, n);
-                            }
+                            self.undo_add(&path);
                         }
                         return Err(failure.into_error());
                     }
@@ -418,6 +490,8 @@ impl Core {
         Ok(resp)
     }
 
+    /// One CreateObject: an instance in every table its path addresses, or none
+    /// (R-ADD.2a: a failure in any of them undoes the others).
     fn add_one(
         &mut self,
         create: &CreateObject<'_>,
@@ -426,92 +500,149 @@ impl Core {
         let tables = parse_path(&create.obj_path)
             .and_then(|p| self.model().tables(&p))
             .map_err(|e| ObjFailure::new(object_code(&e), e.to_string()))?;
-        let mut out = Vec::new();
+        let mut out: Created = Vec::new();
         for table in tables {
-            let def_path = supported(&table).map(|s| format!("{s}{{i}}."));
-            let def = def_path
-                .as_deref()
-                .and_then(|p| self.schema.object_by_path(p))
-                .map(|id| self.schema.object(id).clone());
-            let Some(def) = def else {
-                return Err(ObjFailure::new(
-                    ErrorCode::INVALID_PATH,
-                    format!("{table} is not supported"),
-                ));
-            };
-            if !matches!(
-                def.access(),
-                ObjectAccess::AddDelete | ObjectAccess::AddOnly
-            ) {
-                return Err(ObjFailure::new(
-                    ErrorCode::OBJECT_NOT_CREATABLE,
-                    format!("{table} does not allow Add"),
-                ));
-            }
-            let mut params = BTreeMap::new();
-            let mut errs = Vec::new();
-            let probe = format!("{table}1.");
-            for setting in &create.param_settings {
-                match self.check_param(&probe, &setting.param, &setting.value, true) {
-                    Ok(()) => {
-                        params.insert(setting.param.to_string(), setting.value.to_string());
+            match self.add_to_table(&table, create, from) {
+                Ok(created) => out.push(created),
+                Err(failure) => {
+                    for (path, _, _) in &out {
+                        self.undo_add(path);
                     }
-                    Err(f) if setting.required => {
-                        // R-ADD.3
-                        return Err(ObjFailure::new(
-                            ErrorCode::REQUIRED_PARAMETER_FAILED,
-                            format!("{}: {}", setting.param, f.message),
-                        ));
-                    }
-                    Err(f) => errs.push((setting.param.to_string(), f)),
+                    return Err(failure);
                 }
             }
-            if table == SUBSCRIPTION_TABLE && !params.contains_key("Recipient") {
-                // The Controller that creates a Subscription receives its notifications.
-                params.insert("Recipient".into(), self.controller_row(from));
-            }
-            // R-ADD.5: unique keys the Controller left out get values.
-            let mut keys = BTreeMap::new();
-            for set in def.unique_keys() {
-                for key in set {
-                    if !params.contains_key(key) {
-                        self.assigned += 1;
-                        let value = if key == "Alias" {
-                            format!("cpe-{}", self.assigned)
-                        } else {
-                            format!("tr369-{}", self.assigned)
-                        };
-                        params.insert(key.clone(), value);
-                    }
-                    keys.insert(key.clone(), params[key].clone());
-                }
-            }
-            for set in def.unique_keys() {
-                let taken = self.data.instance_numbers(&table).into_iter().any(|n| {
-                    set.iter().all(|k| {
-                        self.data.row_value(&table, n, k).as_deref()
-                            == params.get(k).map(String::as_str)
-                    })
-                });
-                if taken {
-                    return Err(ObjFailure::new(
-                        ErrorCode::DUPLICATE_UNIQUE_KEY,
-                        format!("{table} has an instance with the same {}", set.join(", ")),
-                    ));
-                }
-            }
-            let n = self.data.add_instance(&table);
-            let path = format!("{table}{n}.");
-            if let Err(f) = self.handler.add(&path, &params) {
-                self.data.delete_instance(&table, n);
-                return Err(ObjFailure::new(f.code, f.message));
-            }
-            for (k, v) in &params {
-                self.data.set(&path, k, v.clone());
-            }
-            out.push((path, keys, errs));
         }
         Ok(out)
+    }
+
+    /// Removes an instance this request created, telling the application.
+    pub(crate) fn undo_add(&mut self, path: &str) {
+        if let Some((table, n)) = split_instance(path) {
+            let _ = self.handler.delete(path);
+            self.data.delete_instance(table, n);
+        }
+    }
+
+    fn add_to_table(
+        &mut self,
+        table: &str,
+        create: &CreateObject<'_>,
+        from: &EndpointId,
+    ) -> Result<(String, BTreeMap<String, String>, ParamFaults), ObjFailure> {
+        let def_path = supported(table).map(|s| format!("{s}{{i}}."));
+        let def = def_path
+            .as_deref()
+            .and_then(|p| self.schema.object_by_path(p))
+            .map(|id| self.schema.object(id).clone());
+        let Some(def) = def else {
+            return Err(ObjFailure::new(
+                ErrorCode::INVALID_PATH,
+                format!("{table} is not supported"),
+            ));
+        };
+        if !matches!(
+            def.access(),
+            ObjectAccess::AddDelete | ObjectAccess::AddOnly
+        ) {
+            return Err(ObjFailure::new(
+                ErrorCode::OBJECT_NOT_CREATABLE,
+                format!("{table} does not allow Add"),
+            ));
+        }
+        let key_names: Vec<&String> = def.unique_keys().iter().flatten().collect();
+        let mut params = BTreeMap::new();
+        let mut errs = Vec::new();
+        let probe = format!("{table}1.");
+        for setting in &create.param_settings {
+            match self.check_param(&probe, &setting.param, &setting.value, true) {
+                Ok(()) => {
+                    params.insert(setting.param.to_string(), setting.value.to_string());
+                }
+                // R-ADD.3; and a unique key the Controller gives is required whatever
+                // `required` says.
+                Err(f) if setting.required || key_names.iter().any(|k| **k == setting.param) => {
+                    let mut failure = ObjFailure::new(
+                        ErrorCode::REQUIRED_PARAMETER_FAILED,
+                        format!("{}: {}", setting.param, f.message),
+                    );
+                    failure.instances =
+                        vec![(table.to_owned(), vec![(setting.param.to_string(), f)])];
+                    return Err(failure);
+                }
+                Err(f) => errs.push((setting.param.to_string(), f)),
+            }
+        }
+        if table == SUBSCRIPTION_TABLE && !params.contains_key("Recipient") {
+            // The Controller that creates a Subscription receives its notifications.
+            params.insert("Recipient".into(), self.controller_row(from));
+        }
+        // R-ADD.5: unique keys the Controller left out get values of their type that no
+        // instance has.
+        let mut keys = BTreeMap::new();
+        for key in &key_names {
+            if !params.contains_key(*key) {
+                let numeric = def.param(key).is_some_and(|p| !p.param_type().accepts("x"));
+                let value = loop {
+                    self.assigned += 1;
+                    let candidate = match (key.as_str(), numeric) {
+                        ("Alias", _) => format!("cpe-{}", self.assigned),
+                        (_, true) => self.assigned.to_string(),
+                        _ => format!("tr369-{}", self.assigned),
+                    };
+                    let taken = self
+                        .data
+                        .column(table, key)
+                        .iter()
+                        .any(|(_, v)| v.as_deref() == Some(candidate.as_str()));
+                    if !taken {
+                        break candidate;
+                    }
+                };
+                params.insert((*key).clone(), value);
+            }
+            keys.insert((*key).clone(), params[*key].clone());
+        }
+        for set in def.unique_keys() {
+            let taken = self.data.instance_numbers(table).into_iter().any(|n| {
+                set.iter().all(|k| {
+                    self.data.row_value(table, n, k).as_deref() == params.get(k).map(String::as_str)
+                })
+            });
+            if taken {
+                return Err(ObjFailure::new(
+                    ErrorCode::DUPLICATE_UNIQUE_KEY,
+                    format!("{table} has an instance with the same {}", set.join(", ")),
+                ));
+            }
+        }
+        let n = self.data.add_instance(table);
+        let path = format!("{table}{n}.");
+        if let Err(f) = self.handler.add(&path, &params) {
+            self.data.delete_instance(table, n);
+            return Err(ObjFailure::new(f.code, f.message));
+        }
+        for (k, v) in &params {
+            self.store(&path, k, v);
+        }
+        Ok((path, keys, errs))
+    }
+
+    /// Writes a parameter named relative to `object` (`Stats.BytesSent` goes to the
+    /// `Stats.` object under it).
+    pub(crate) fn store(&mut self, object: &str, param: &str, value: &str) {
+        match param.rsplit_once('.') {
+            Some((sub, name)) => self.data.set(&format!("{object}{sub}."), name, value),
+            None => self.data.set(object, param, value),
+        }
+    }
+
+    /// The value of a parameter named relative to `object`.
+    fn stored(&self, object: &str, param: &str) -> Option<String> {
+        let v = match param.rsplit_once('.') {
+            Some((sub, name)) => self.data.value(&format!("{object}{sub}."), name),
+            None => self.data.value(object, param),
+        };
+        v.map(std::borrow::Cow::into_owned)
     }
 
     /// The `Device.LocalAgent.Controller.{i}` path of a Controller, created when missing.
@@ -545,7 +676,16 @@ impl Core {
                 Err(e) => {
                     let code = object_code(&e);
                     if !req.allow_partial {
+                        // R-DEL.1
                         return Err(UspError::new(code, e.to_string()));
+                    }
+                    if *e.kind() == usp_datamodel::ResolveErrorKind::NoSuchInstance {
+                        // R-DEL.2a: a valid path that addresses nothing deletes nothing.
+                        resp.deleted_obj_results.push(DeletedObjectResult::success(
+                            requested.to_string(),
+                            Vec::<String>::new(),
+                        ));
+                        continue;
                     }
                     resp.deleted_obj_results.push(DeletedObjectResult::failure(
                         requested.to_string(),
@@ -586,12 +726,8 @@ impl Core {
         }
         for (requested, ok, errs) in plan {
             for object in &ok {
-                if let Some((table, n)) = split_instance(object)
-                    && self.data.delete_instance(table, n)
-                {
-                    changes.push(Change::Deleted {
-                        path: object.clone(),
-                    });
+                if let Some(change) = self.delete_instance(object) {
+                    changes.push(change);
                 }
             }
             let mut r = DeletedObjectResult::success(requested, ok);
