@@ -112,3 +112,32 @@ fn controller_connects_to_agent_websocket_server() {
         "{stdout}"
     );
 }
+
+#[path = "../../usp-mtp/tests/mqtt_support/mod.rs"]
+mod mqtt_support;
+
+#[test]
+fn agent_and_controller_through_mosquitto() {
+    let broker = mqtt_support::Mosquitto::start();
+    let addr = format!("127.0.0.1:{}", broker.port());
+    controller_reads_agent(
+        &["--mqtt", &addr, "--topic", "usp/controller"],
+        &["--controller", "self::example-controller", "--mqtt", &addr],
+    );
+}
+
+#[test]
+fn agent_on_mqtt311_and_controller_on_mqtt5() {
+    let broker = mqtt_support::Mosquitto::start();
+    let addr = format!("127.0.0.1:{}", broker.port());
+    controller_reads_agent(
+        &["--mqtt", &addr, "--topic", "usp/controller"],
+        &[
+            "--controller",
+            "self::example-controller",
+            "--mqtt",
+            &addr,
+            "--mqtt311",
+        ],
+    );
+}

@@ -30,6 +30,8 @@
 //! | --- | --- |
 //! | `websocket` | `mtp::websocket`: WebSocket client and server |
 //! | `uds` | `mtp::uds`: UNIX domain socket client and server |
+//! | `mqtt` | `mtp::mqtt`: MQTT 3.1.1 and 5 client (rumqttc) |
+//! | `stomp` | `mtp::stomp`: STOMP 1.2 client (our own codec) |
 //! | `rustls` | TLS for the transports (`wss://`), with rustls and its ring provider |
 //! | `json` | `msg::json`: canonical protobuf JSON for Messages |
 //!

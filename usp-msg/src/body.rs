@@ -1,17 +1,16 @@
 //! The `Request` and `Response` oneofs and the `Body` that holds one of them or an Error.
 
-use usp_record::__private::wire::{Reader, WireType};
-
-use crate::codec::{Ctx, Encode, Message, merge_nested, merge_oneof, nested_size, nested_write};
+use crate::codec::{Encode, Message, nested_size, nested_write};
+use crate::decode::{Decoder, LEN};
 use crate::owned::IntoOwned;
 use crate::*;
 
 /// Declares an enum over the members of a oneof of embedded messages, its `From`
-/// conversions, its `MsgType`s, and a private slot type that decodes and encodes it.
+/// conversions, its `MsgType`s, and its decoding.
 macro_rules! body_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident<'a> via $slot:ident {
+        pub enum $name:ident<'a> {
             $( $(#[$vmeta:meta])* $number:literal => $variant:ident($ty:ident) = $msg_type:ident, )*
         }
     ) => {
@@ -69,46 +68,52 @@ macro_rules! body_enum {
             }
         }
 
-        /// Decoding slot for the oneof: `None` until a member is seen.
-        #[derive(Default)]
-        pub(crate) struct $slot<'a>(pub(crate) Option<$name<'a>>);
-
-        impl Encode for $slot<'_> {
-            fn size(&self, sizes: &mut Vec<u32>) -> usize {
-                self.0.as_ref().map_or(0, |b| b.size(sizes))
-            }
-            fn write(&self, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize) {
-                if let Some(b) = &self.0 {
-                    b.write(out, sizes, next);
+        impl<'a> $name<'a> {
+            /// Reads the member whose key was just read into `slot`, the oneof (`None`
+            /// until a member is seen): merges into the current member if it is the same
+            /// one, replaces it otherwise; skips anything else.
+            pub(crate) fn decode_member(
+                slot: &mut Option<Self>,
+                d: &mut Decoder<'a>,
+                key: u32,
+            ) -> Result<(), DecodeError> {
+                if key & 7 != LEN {
+                    return d.skip(key);
                 }
-            }
-        }
-
-        impl<'a> Message<'a> for $slot<'a> {
-            fn merge_field(
-                &mut self,
-                number: u32,
-                wire_type: WireType,
-                reader: &mut Reader<'a>,
-                ctx: &mut Ctx<'a>,
-            ) -> Result<bool, DecodeError> {
-                match number {
+                match key >> 3 {
                     $(
-                        $number => merge_oneof(
-                            &mut self.0,
-                            wire_type,
-                            reader,
-                            ctx,
-                            |current| match current {
-                                $name::$variant(m) => Some(m),
+                        $number => {
+                            // A switch from no member needs no drop: matched apart.
+                            match slot {
+                                Some(Self::$variant(_)) => {}
+                                // Nothing to drop: `forget` spares the call to the drop glue.
+                                None => std::mem::forget(slot.replace(Self::$variant(Default::default()))),
                                 #[allow(unreachable_patterns)]
-                                _ => None,
-                            },
-                            $name::$variant,
-                        ),
+                                Some(_) => *slot = Some(Self::$variant(Default::default())),
+                            }
+                            match slot {
+                                Some(Self::$variant(m)) => m.decode_nested(d),
+                                #[allow(unreachable_patterns)]
+                                _ => Ok(()),
+                            }
+                        }
                     )*
-                    _ => Ok(false),
+                    _ => d.skip(key),
                 }
+            }
+
+            /// Decodes the wrapper message (`Request` or `Response`) that holds the oneof,
+            /// the body of the next length-delimited field, into `slot`.
+            pub(crate) fn decode_wrapper(
+                slot: &mut Option<Self>,
+                d: &mut Decoder<'a>,
+            ) -> Result<(), DecodeError> {
+                d.nested(|d| {
+                    while let Some(key) = d.next_key()? {
+                        Self::decode_member(slot, d, key)?;
+                    }
+                    Ok(())
+                })
             }
         }
     };
@@ -118,7 +123,7 @@ body_enum! {
     /// A request: what a Controller asks of an Agent (or an Agent of a Controller, for
     /// Notify, Register and Deregister). The `non_exhaustive` attribute leaves room for the
     /// kinds later versions add, as 1.3 added Register and Deregister.
-    pub enum Request<'a> via RequestSlot {
+    pub enum Request<'a> {
         /// Read parameter values.
         1 => Get(Get) = GET,
         /// Read the supported data model.
@@ -146,7 +151,7 @@ body_enum! {
 
 body_enum! {
     /// A response to a request.
-    pub enum Response<'a> via ResponseSlot {
+    pub enum Response<'a> {
         /// Answer to a Get.
         1 => GetResp(GetResp) = GET_RESP,
         /// Answer to a GetSupportedDM.
@@ -223,72 +228,64 @@ impl Encode for Body<'_> {
     }
 }
 
-/// The `Body` message as decoded: the oneof member seen last, as slots.
-#[derive(Default)]
-pub(crate) struct BodySlot<'a> {
-    pub(crate) request: Option<RequestSlot<'a>>,
-    pub(crate) response: Option<ResponseSlot<'a>>,
-    pub(crate) error: Option<UspError<'a>>,
+/// The `Body` message as decoded: the `msg_body` member seen last. A request or response
+/// whose own oneof is still empty is `None` inside.
+pub(crate) enum BodySlot<'a> {
+    /// `request`.
+    Request(Option<Request<'a>>),
+    /// `response`.
+    Response(Option<Response<'a>>),
+    /// `error`.
+    Error(UspError<'a>),
 }
 
-impl Encode for BodySlot<'_> {
-    fn size(&self, sizes: &mut Vec<u32>) -> usize {
-        match (&self.request, &self.response, &self.error) {
-            (Some(r), _, _) => nested_size(1, r, sizes),
-            (_, Some(r), _) => nested_size(2, r, sizes),
-            (_, _, Some(e)) => nested_size(3, e, sizes),
-            _ => 0,
-        }
-    }
-
-    fn write(&self, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize) {
-        match (&self.request, &self.response, &self.error) {
-            (Some(r), _, _) => nested_write(1, r, out, sizes, next),
-            (_, Some(r), _) => nested_write(2, r, out, sizes, next),
-            (_, _, Some(e)) => nested_write(3, e, out, sizes, next),
-            _ => {}
-        }
-    }
-}
-
-impl<'a> Message<'a> for BodySlot<'a> {
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
-        }
-        // A oneof: another member replaces the current one, the same member merges.
-        match number {
-            1 => {
-                self.response = None;
-                self.error = None;
-                merge_nested(
-                    self.request.get_or_insert_with(Default::default),
-                    reader,
-                    ctx,
-                )?;
+impl<'a> BodySlot<'a> {
+    /// Decodes a `Body` message, the body of the next length-delimited field, into `slot`
+    /// (`None` until a member is seen): another member replaces the current one, the same
+    /// member merges.
+    pub(crate) fn decode(slot: &mut Option<Self>, d: &mut Decoder<'a>) -> Result<(), DecodeError> {
+        d.nested(|d| {
+            while let Some(key) = d.next_key()? {
+                match key {
+                    // request
+                    0x0a => {
+                        match slot {
+                            Some(Self::Request(_)) => {}
+                            None => std::mem::forget(slot.replace(Self::Request(None))),
+                            Some(_) => *slot = Some(Self::Request(None)),
+                        }
+                        if let Some(Self::Request(r)) = slot {
+                            Request::decode_wrapper(r, d)?;
+                        }
+                    }
+                    // response
+                    0x12 => {
+                        match slot {
+                            Some(Self::Response(_)) => {}
+                            None => std::mem::forget(slot.replace(Self::Response(None))),
+                            Some(_) => *slot = Some(Self::Response(None)),
+                        }
+                        if let Some(Self::Response(r)) = slot {
+                            Response::decode_wrapper(r, d)?;
+                        }
+                    }
+                    // error
+                    0x1a => {
+                        match slot {
+                            Some(Self::Error(_)) => {}
+                            None => {
+                                std::mem::forget(slot.replace(Self::Error(UspError::default())))
+                            }
+                            Some(_) => *slot = Some(Self::Error(UspError::default())),
+                        }
+                        if let Some(Self::Error(e)) = slot {
+                            e.decode_nested(d)?;
+                        }
+                    }
+                    _ => d.skip(key)?,
+                }
             }
-            2 => {
-                self.request = None;
-                self.error = None;
-                merge_nested(
-                    self.response.get_or_insert_with(Default::default),
-                    reader,
-                    ctx,
-                )?;
-            }
-            3 => {
-                self.request = None;
-                self.response = None;
-                merge_nested(self.error.get_or_insert_with(Default::default), reader, ctx)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+            Ok(())
+        })
     }
 }

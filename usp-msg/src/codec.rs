@@ -6,99 +6,11 @@
 //! cache (in pre-order), a second pass writes, so nested lengths are never recomputed.
 
 use std::borrow::Cow;
-use std::ops::Range;
 
-use usp_record::__private::wire::{self, Reader, WireType};
+use usp_record::__private::wire;
 
 use crate::DecodeError;
-
-/// How deep messages may nest before decoding gives up (the schema nests 9 levels at most).
-pub(crate) const MAX_DEPTH: u32 = 32;
-
-/// Decoding state shared by every level: the input, the nesting depth, and the input's
-/// valid UTF-8 regions.
-pub(crate) struct Ctx<'a> {
-    pub(crate) buf: &'a [u8],
-    pub(crate) depth: u32,
-    text: TextRegions<'a>,
-}
-
-impl<'a> Ctx<'a> {
-    pub(crate) fn new(buf: &'a [u8]) -> Self {
-        Self {
-            buf,
-            depth: 0,
-            text: TextRegions::new(buf),
-        }
-    }
-
-    /// The string at `range` of the input, if it is valid UTF-8.
-    #[inline]
-    pub(crate) fn str_at(&mut self, range: Range<usize>) -> Option<&'a str> {
-        self.text
-            .get(range.clone())
-            .or_else(|| std::str::from_utf8(&self.buf[range]).ok())
-    }
-}
-
-/// The input cut into its maximal valid UTF-8 regions, found in one pass.
-///
-/// Protobuf keys, short lengths and ASCII text are all valid UTF-8, so a USP Message is
-/// mostly a few long valid regions, broken only where a byte such as a two-byte length
-/// cannot be read as UTF-8. A string field inside one region is a sub-`str` of it, found
-/// without validating the string again: that is what makes decoding many short strings
-/// cheap. A string that is not inside one region is validated on its own, which reports
-/// invalid UTF-8 exactly as before.
-struct TextRegions<'a> {
-    /// `(start offset, text)` in input order.
-    regions: Vec<(usize, &'a str)>,
-    /// Index of the region the last lookup used; decoding reads strings mostly in order.
-    cursor: usize,
-}
-
-impl<'a> TextRegions<'a> {
-    fn new(buf: &'a [u8]) -> Self {
-        let mut regions = Vec::new();
-        let mut pos = 0;
-        while pos < buf.len() {
-            match std::str::from_utf8(&buf[pos..]) {
-                Ok(text) => {
-                    regions.push((pos, text));
-                    break;
-                }
-                Err(e) => {
-                    let valid = e.valid_up_to();
-                    if valid > 0 {
-                        // The prefix up to `valid_up_to` is valid UTF-8 by definition.
-                        if let Ok(text) = std::str::from_utf8(&buf[pos..pos + valid]) {
-                            regions.push((pos, text));
-                        }
-                    }
-                    pos += valid + e.error_len().unwrap_or(buf.len() - pos - valid).max(1);
-                }
-            }
-        }
-        Self { regions, cursor: 0 }
-    }
-
-    #[inline]
-    fn get(&mut self, range: Range<usize>) -> Option<&'a str> {
-        if self.cursor >= self.regions.len() || self.regions[self.cursor].0 > range.start {
-            self.cursor = 0;
-        }
-        while let Some(&(start, text)) = self.regions.get(self.cursor) {
-            if range.start < start {
-                return None;
-            }
-            if range.start <= start + text.len() {
-                // `get` checks that both ends fall on character boundaries.
-                return text.get(range.start - start..range.end.checked_sub(start)?);
-            }
-            self.cursor += 1;
-        }
-        None
-    }
-}
+use crate::decode::{Decoder, I32, LEN, VARINT, one_byte_key, run_len};
 
 /// Encoding of a protobuf message body.
 pub(crate) trait Encode {
@@ -111,44 +23,43 @@ pub(crate) trait Encode {
 
 /// Decoding of a protobuf message of the USP schema.
 pub(crate) trait Message<'a>: Encode + Default {
-    /// Applies one field; returns `false` when the field is unknown to this message (or has
-    /// a wire type its type cannot have), so that the caller skips it.
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError>;
+    /// Whether every field is a string or a number (see [`Field::FLAT`]): no embedded
+    /// message, map, repeated field or oneof.
+    const FLAT: bool;
 
-    /// Decodes a whole message body held by `reader`.
-    fn merge_all(&mut self, reader: &mut Reader<'a>, ctx: &mut Ctx<'a>) -> Result<(), DecodeError> {
-        while !reader.is_empty() {
-            let (number, wire_type) = reader.key()?;
-            if !self.merge_field(number, wire_type, reader, ctx)? {
-                reader.skip(number, wire_type)?;
-            }
+    /// Reads the fields of `body`, a whole message of a [`FLAT`](Self::FLAT) type inside a
+    /// valid UTF-8 stretch, as long as they come in field-number order with one-byte lengths
+    /// and values (how every encoder writes them); returns how many bytes it read, all of
+    /// `body` when nothing is left to [`decode_body`](Self::decode_body).
+    fn read_flat(&mut self, body: &'a str) -> usize;
+
+    /// Reads the fields of the message up to its end, merging them into `self`: the last
+    /// occurrence of a singular field wins, repeated ones append, embedded messages merge,
+    /// unknown fields are skipped.
+    fn decode_body(&mut self, d: &mut Decoder<'a>) -> Result<(), DecodeError>;
+
+    /// Decodes the embedded message that is the body of the next length-delimited field
+    /// into `self`.
+    #[inline(always)]
+    fn decode_nested(&mut self, d: &mut Decoder<'a>) -> Result<(), DecodeError> {
+        if Self::FLAT {
+            d.nested_flat(self)
+        } else {
+            d.nested(|d| self.decode_body(d))
         }
-        Ok(())
     }
 }
 
-/// Decodes the embedded message whose body is the next length-delimited field, merging it
-/// into `target` (protobuf merges repeated occurrences of a singular message field).
-pub(crate) fn merge_nested<'a, M: Message<'a>>(
-    target: &mut M,
-    reader: &mut Reader<'a>,
-    ctx: &mut Ctx<'a>,
-) -> Result<(), DecodeError> {
-    let range = reader.len_delimited()?;
-    if ctx.depth >= MAX_DEPTH {
-        return Err(DecodeError::TooDeep);
-    }
-    ctx.depth += 1;
-    let mut inner = Reader::within(ctx.buf, range, 0);
-    let result = target.merge_all(&mut inner, ctx);
-    ctx.depth -= 1;
-    result
+/// The key of field `number` of type `F`.
+#[inline(always)]
+pub(crate) const fn key<'a, F: Field<'a>>(number: u32) -> u32 {
+    number << 3 | F::WIRE
+}
+
+/// `false`: a message with a oneof is not read as flat (see `message!`).
+#[inline(always)]
+pub(crate) const fn no_oneof(_: &str) -> bool {
+    false
 }
 
 /// Encodes a top-level message into a buffer of exactly the right size.
@@ -162,56 +73,59 @@ pub(crate) fn encode_to_vec<M: Encode>(message: &M) -> Vec<u8> {
     out
 }
 
-/// Decodes a top-level message.
-pub(crate) fn decode_from<'a, M: Message<'a>>(buf: &'a [u8]) -> Result<M, DecodeError> {
-    let mut message = M::default();
-    let mut ctx = Ctx::new(buf);
-    let mut reader = Reader::new(buf, 0);
-    message.merge_all(&mut reader, &mut ctx)?;
-    Ok(message)
-}
-
 /// A field type: how it is read from and written to the wire.
 pub(crate) trait Field<'a> {
-    /// Reads one occurrence; `Ok(false)` when `wire_type` does not fit (treated as unknown).
-    fn merge(
+    /// The field's wire type.
+    const WIRE: u32;
+    /// Whether the field is a string or a number, which [`read_flat`](Self::read_flat)
+    /// reads.
+    const FLAT: bool = false;
+    /// Reads the value of the field whose key ends at `at` in `bytes`, the rest of a message
+    /// that lies in a valid UTF-8 stretch (`body` is the same as a `str`), when it has the
+    /// common form (a length or value of one byte); returns where it ends. `None` leaves the
+    /// field to [`decode`](Self::decode).
+    #[inline(always)]
+    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
+        let _ = (bytes, body, at);
+        None
+    }
+    /// Reads one occurrence of the field whose key (`number << 3 | wire type`) was just
+    /// read; skips it when the wire type is not the field's (protobuf treats it as
+    /// unknown). `field` is the schema name, for errors.
+    fn decode(
         &mut self,
-        number: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         field: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError>;
+    ) -> Result<(), DecodeError>;
     /// Encoded length of the field with its keys (0 when absent).
     fn size(&self, number: u32, sizes: &mut Vec<u32>) -> usize;
     /// Writes the field with its keys.
     fn write(&self, number: u32, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize);
 }
 
-#[inline]
-pub(crate) fn text<'a>(
-    reader: &mut Reader<'a>,
-    ctx: &mut Ctx<'a>,
-    field: &'static str,
-) -> Result<&'a str, DecodeError> {
-    let range = reader.len_delimited()?;
-    ctx.str_at(range).ok_or(DecodeError::InvalidUtf8 { field })
-}
-
 impl<'a> Field<'a> for Cow<'a, str> {
-    fn merge(
+    const WIRE: u32 = LEN;
+    const FLAT: bool = true;
+    #[inline(always)]
+    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
+        let len = usize::from(*bytes.get(at).filter(|len| **len < 0x80)?);
+        let end = at + 1 + len;
+        *self = Cow::Borrowed(body.get(at + 1..end)?);
+        Some(end)
+    }
+    #[inline(always)]
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         field: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != LEN {
+            return d.skip(key);
         }
-        *self = Cow::Borrowed(text(reader, ctx, field)?);
-        Ok(true)
+        *self = Cow::Borrowed(d.string(field)?);
+        Ok(())
     }
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
         wire::opt_len_field_len(number, self.len())
@@ -221,20 +135,28 @@ impl<'a> Field<'a> for Cow<'a, str> {
     }
 }
 
+// `bool` and `u32` are the fields' types and the constants' types alike.
+#[allow(clippy::use_self)]
 impl<'a> Field<'a> for bool {
-    fn merge(
+    const WIRE: u32 = VARINT;
+    const FLAT: bool = true;
+    #[inline(always)]
+    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+        *self = *bytes.get(at).filter(|value| **value < 0x80)? != 0;
+        Some(at + 1)
+    }
+    #[inline(always)]
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         _: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        _: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Varint {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != VARINT {
+            return d.skip(key);
         }
-        *self = reader.varint()? != 0;
-        Ok(true)
+        *self = d.varint()? != 0;
+        Ok(())
     }
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
         wire::opt_varint_field_len(number, u64::from(*self))
@@ -245,20 +167,30 @@ impl<'a> Field<'a> for bool {
 }
 
 /// `fixed32` fields (error codes, `max_depth`).
+#[allow(clippy::use_self)]
 impl<'a> Field<'a> for u32 {
-    fn merge(
+    const WIRE: u32 = I32;
+    const FLAT: bool = true;
+    #[inline(always)]
+    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+        let &[a, b, c, d] = bytes.get(at..at + 4)? else {
+            return None;
+        };
+        *self = u32::from_le_bytes([a, b, c, d]);
+        Some(at + 4)
+    }
+    #[inline(always)]
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         _: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        _: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::I32 {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != I32 {
+            return d.skip(key);
         }
-        *self = reader.fixed32()?;
-        Ok(true)
+        *self = d.fixed32()?;
+        Ok(())
     }
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
         wire::opt_fixed32_field_len(number, *self)
@@ -269,20 +201,29 @@ impl<'a> Field<'a> for u32 {
 }
 
 impl<'a> Field<'a> for usp_types::ErrorCode {
-    fn merge(
-        &mut self,
-        _: u32,
-        field: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
+    const WIRE: u32 = I32;
+    const FLAT: bool = true;
+    #[inline(always)]
+    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
         let mut raw = 0u32;
-        let known = raw.merge(0, field, wire_type, reader, ctx)?;
-        if known {
-            *self = Self::new(raw);
+        let end = raw.read_flat(bytes, body, at)?;
+        *self = Self::new(raw);
+        Some(end)
+    }
+    #[inline(always)]
+    fn decode(
+        &mut self,
+        d: &mut Decoder<'a>,
+        key: u32,
+        field: &'static str,
+    ) -> Result<(), DecodeError> {
+        if key & 7 != I32 {
+            return d.skip(key);
         }
-        Ok(known)
+        let mut raw = 0u32;
+        raw.decode(d, key, field)?;
+        *self = Self::new(raw);
+        Ok(())
     }
     fn size(&self, number: u32, sizes: &mut Vec<u32>) -> usize {
         self.get().size(number, sizes)
@@ -293,19 +234,26 @@ impl<'a> Field<'a> for usp_types::ErrorCode {
 }
 
 impl<'a> Field<'a> for Vec<Cow<'a, str>> {
-    fn merge(
+    const WIRE: u32 = LEN;
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         field: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != LEN {
+            return d.skip(key);
         }
-        self.push(Cow::Borrowed(text(reader, ctx, field)?));
-        Ok(true)
+        // The strings usually come one after the other: count them to allocate once, and
+        // read them here without going back through the message's field loop.
+        let run = one_byte_key(key);
+        reserve_run(self, d, run);
+        loop {
+            self.push(Cow::Borrowed(d.string(field)?));
+            if !d.next_is(run) {
+                return Ok(());
+            }
+        }
     }
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
         self.iter()
@@ -343,23 +291,66 @@ pub(crate) fn nested_write<M: Encode>(
     message.write(out, sizes, next);
 }
 
+/// Makes room in `vec` for the run of elements of a repeated field that starts at the
+/// cursor (see [`run_capacity`]), so that decoding allocates once per field.
+#[inline(always)]
+pub(crate) fn reserve_run<T>(vec: &mut Vec<T>, d: &Decoder<'_>, run: Option<u8>) {
+    if vec.capacity() == 0 && vec.is_empty() {
+        *vec = Vec::with_capacity(run_capacity(d.rest(), run));
+    } else if vec.len() == vec.capacity() {
+        vec.reserve(run_capacity(d.rest(), run));
+    }
+}
+
+/// The capacity for the run of length-delimited fields with the key `run` that starts in
+/// `rest` with the length of its first element.
+///
+/// Elements of a repeated field are usually alike in size, so the rest of the message
+/// divided by the size of the first one is a close estimate, found without reading further:
+/// it is taken when it is at most [`SMALL_RUN`] (a wrong estimate then costs at most that
+/// many spare elements, or one reallocation). A larger run is counted exactly
+/// ([`run_len`]). Either way each element takes at least two bytes of `rest`, so the
+/// capacity never exceeds one element per two bytes of input.
+#[inline(always)]
+pub(crate) fn run_capacity(rest: &[u8], run: Option<u8>) -> usize {
+    let first = match *rest {
+        [len, ..] if len < 0x80 => usize::from(len) + 2,
+        [low, high, ..] if high < 0x80 => (usize::from(low & 0x7f) | usize::from(high) << 7) + 3,
+        _ => return 1,
+    };
+    match rest.len() / first + 1 {
+        estimate if estimate <= SMALL_RUN => estimate,
+        _ => run_len(rest, run),
+    }
+}
+
+/// The largest run whose length is estimated rather than counted (see [`run_capacity`]).
+const SMALL_RUN: usize = 16;
+
 /// A repeated embedded message.
 impl<'a, M: Message<'a>> Field<'a> for Vec<M> {
-    fn merge(
+    const WIRE: u32 = LEN;
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         _: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != LEN {
+            return d.skip(key);
         }
-        let mut item = M::default();
-        merge_nested(&mut item, reader, ctx)?;
-        self.push(item);
-        Ok(true)
+        // The elements usually come one after the other: count them to allocate once, and
+        // decode them here without going back through the message's field loop.
+        let run = one_byte_key(key);
+        reserve_run(self, d, run);
+        loop {
+            let mut item = M::default();
+            item.decode_nested(d)?;
+            self.push(item);
+            if !d.next_is(run) {
+                return Ok(());
+            }
+        }
     }
     fn size(&self, number: u32, sizes: &mut Vec<u32>) -> usize {
         self.iter().map(|m| nested_size(number, m, sizes)).sum()
@@ -373,19 +364,17 @@ impl<'a, M: Message<'a>> Field<'a> for Vec<M> {
 
 /// A singular embedded message, absent when `None`.
 impl<'a, M: Message<'a>> Field<'a> for Option<M> {
-    fn merge(
+    const WIRE: u32 = LEN;
+    fn decode(
         &mut self,
-        _: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         _: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != LEN {
+            return d.skip(key);
         }
-        merge_nested(self.get_or_insert_with(M::default), reader, ctx)?;
-        Ok(true)
+        self.get_or_insert_with(M::default).decode_nested(d)
     }
     fn size(&self, number: u32, sizes: &mut Vec<u32>) -> usize {
         self.as_ref().map_or(0, |m| nested_size(number, m, sizes))
@@ -395,29 +384,6 @@ impl<'a, M: Message<'a>> Field<'a> for Option<M> {
             nested_write(number, m, out, sizes, next);
         }
     }
-}
-
-/// Reads one member of a `oneof` that holds an embedded message: merges into the current
-/// member when it is the same one, replaces it otherwise (protobuf's rules).
-pub(crate) fn merge_oneof<'a, M: Message<'a>, T>(
-    current: &mut Option<T>,
-    wire_type: WireType,
-    reader: &mut Reader<'a>,
-    ctx: &mut Ctx<'a>,
-    take: impl FnOnce(&mut T) -> Option<&mut M>,
-    wrap: impl FnOnce(M) -> T,
-) -> Result<bool, DecodeError> {
-    if wire_type != WireType::Len {
-        return Ok(false);
-    }
-    if let Some(existing) = current.as_mut().and_then(take) {
-        merge_nested(existing, reader, ctx)?;
-    } else {
-        let mut m = M::default();
-        merge_nested(&mut m, reader, ctx)?;
-        *current = Some(wrap(m));
-    }
-    Ok(true)
 }
 
 /// Declares a message struct with public fields, and implements [`Message`] for it from the
@@ -468,36 +434,65 @@ macro_rules! message {
         }
 
         impl<'a> $crate::codec::Message<'a> for $name<'a> {
-            #[allow(unused_variables, clippy::manual_range_patterns)]
-            fn merge_field(
+            const FLAT: bool = true
+                $( && <$ty as $crate::codec::Field<'a>>::FLAT )*
+                $( && $crate::codec::no_oneof(stringify!($ofield)) )*;
+
+            #[inline]
+            fn read_flat(&mut self, body: &'a str) -> usize {
+                let bytes = body.as_bytes();
+                let mut at = 0;
+                $(
+                    if bytes.get(at) == Some(&($crate::codec::key::<'a, $ty>($number) as u8)) {
+                        match $crate::codec::Field::read_flat(&mut self.$field, bytes, body, at + 1) {
+                            Some(end) => at = end,
+                            None => return at,
+                        }
+                    }
+                )*
+                at
+            }
+
+            #[allow(clippy::manual_range_patterns)]
+            #[inline]
+            fn decode_body(
                 &mut self,
-                number: u32,
-                wire_type: ::usp_record::__private::wire::WireType,
-                reader: &mut ::usp_record::__private::wire::Reader<'a>,
-                ctx: &mut $crate::codec::Ctx<'a>,
-            ) -> Result<bool, $crate::DecodeError> {
-                match number {
-                    $(
-                        $number => $crate::codec::Field::merge(
+                d: &mut $crate::decode::Decoder<'a>,
+            ) -> Result<(), $crate::DecodeError> {
+                // Encoders write fields in field-number order: take them in that order
+                // first, each with one comparison of its key...
+                $(
+                    if d.next_is_key($crate::codec::key::<'a, $ty>($number)) {
+                        $crate::codec::Field::decode(
                             &mut self.$field,
-                            $number,
+                            d,
+                            $crate::codec::key::<'a, $ty>($number),
                             stringify!($field),
-                            wire_type,
-                            reader,
-                            ctx,
-                        ),
-                    )*
-                    $(
-                        $( $onumber )|+ => $crate::oneof::Inline::merge_member(
-                            &mut self.$ofield,
-                            number,
-                            wire_type,
-                            reader,
-                            ctx,
-                        ),
-                    )*
-                    _ => Ok(false),
+                        )?;
+                    }
+                )*
+                // ...then whatever else there is, in any order.
+                while let Some(key) = d.next_key()? {
+                    match key {
+                        $(
+                            k if k == $crate::codec::key::<'a, $ty>($number) => {
+                                $crate::codec::Field::decode(
+                                    &mut self.$field,
+                                    d,
+                                    k,
+                                    stringify!($field),
+                                )?
+                            }
+                        )*
+                        $(
+                            k if matches!(k >> 3, $( $onumber )|+) => {
+                                $crate::oneof::Inline::decode_member(&mut self.$ofield, d, k)?
+                            }
+                        )*
+                        _ => d.skip(key)?,
+                    }
                 }
+                Ok(())
             }
         }
 

@@ -2,10 +2,11 @@
 //! visible ([`is_known`](MsgType::is_known) is false, `Debug` shows the number), never
 //! silently replaced by a default.
 
-use usp_record::__private::wire::{self, Reader, WireType};
+use usp_record::__private::wire;
 
 use crate::DecodeError;
-use crate::codec::{Ctx, Field};
+use crate::codec::Field;
+use crate::decode::{Decoder, VARINT};
 
 macro_rules! open_enum {
     (
@@ -75,20 +76,26 @@ macro_rules! open_enum {
         }
 
         impl<'a> Field<'a> for $name {
-            fn merge(
+            const WIRE: u32 = VARINT;
+            const FLAT: bool = true;
+            #[inline(always)]
+            fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+                *self = Self(i32::from(*bytes.get(at).filter(|value| **value < 0x80)?));
+                Some(at + 1)
+            }
+            #[inline(always)]
+            fn decode(
                 &mut self,
-                _: u32,
+                d: &mut Decoder<'a>,
+                key: u32,
                 _: &'static str,
-                wire_type: WireType,
-                reader: &mut Reader<'a>,
-                _: &mut Ctx<'a>,
-            ) -> Result<bool, DecodeError> {
-                if wire_type != WireType::Varint {
-                    return Ok(false);
+            ) -> Result<(), DecodeError> {
+                if key & 7 != VARINT {
+                    return d.skip(key);
                 }
                 // protobuf keeps the low 32 bits of an enum varint.
-                *self = Self(reader.varint()? as u32 as i32);
-                Ok(true)
+                *self = Self(d.varint()? as u32 as i32);
+                Ok(())
             }
             fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
                 wire::opt_varint_field_len(number, i64::from(self.0) as u64)

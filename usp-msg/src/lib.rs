@@ -46,6 +46,7 @@
 mod body;
 mod builders;
 mod codec;
+mod decode;
 mod display;
 mod enums;
 mod error;

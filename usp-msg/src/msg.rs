@@ -2,10 +2,11 @@
 
 use std::borrow::Cow;
 
-use usp_record::__private::wire::{self, Reader, WireType};
+use usp_record::__private::wire;
 
-use crate::body::{BodySlot, RequestSlot, ResponseSlot};
-use crate::codec::{self, Ctx, Encode, Field, Message, nested_size, nested_write};
+use crate::body::BodySlot;
+use crate::codec::{self, Encode, Field, nested_size, nested_write};
+use crate::decode::Decoder;
 use crate::*;
 
 /// A USP Message (specification section "Messages"): an identifier, and a body holding a
@@ -156,35 +157,29 @@ impl<'a> Msg<'a> {
     /// `msg_id` or body member is a [`DecodeError`] naming the field. The function never
     /// panics on any input.
     pub fn decode(input: &'a [u8]) -> Result<Self, DecodeError> {
-        let raw: MsgSlot<'a> = codec::decode_from(input)?;
-        let header = raw.header.ok_or(DecodeError::MissingField("header"))?;
+        let mut d = Decoder::new(input);
+        let mut header: Option<HeaderSlot<'a>> = None;
+        let mut body: Option<Option<BodySlot<'a>>> = None;
+        while let Some(key) = d.next_key()? {
+            match key {
+                // header: repeated occurrences merge.
+                0x0a => header.get_or_insert_with(Default::default).decode(&mut d)?,
+                // body
+                0x12 => BodySlot::decode(body.get_or_insert(None), &mut d)?,
+                _ => d.skip(key)?,
+            }
+        }
+        let header = header.ok_or(DecodeError::MissingField("header"))?;
         if header.msg_id.is_empty() {
             return Err(DecodeError::MissingField("msg_id"));
         }
-        let slot = raw.body.ok_or(DecodeError::MissingField("body"))?;
-        let body = match slot {
-            BodySlot {
-                request: Some(RequestSlot(Some(r))),
-                ..
-            } => Body::Request(r),
-            BodySlot {
-                request: Some(RequestSlot(None)),
-                ..
-            } => {
-                return Err(DecodeError::UnknownBody("req_type"));
-            }
-            BodySlot {
-                response: Some(ResponseSlot(Some(r))),
-                ..
-            } => Body::Response(r),
-            BodySlot {
-                response: Some(ResponseSlot(None)),
-                ..
-            } => {
-                return Err(DecodeError::UnknownBody("resp_type"));
-            }
-            BodySlot { error: Some(e), .. } => Body::Error(e),
-            _ => return Err(DecodeError::MissingField("msg_body")),
+        let body = match body.ok_or(DecodeError::MissingField("body"))? {
+            Some(BodySlot::Request(Some(r))) => Body::Request(r),
+            Some(BodySlot::Request(None)) => return Err(DecodeError::UnknownBody("req_type")),
+            Some(BodySlot::Response(Some(r))) => Body::Response(r),
+            Some(BodySlot::Response(None)) => return Err(DecodeError::UnknownBody("resp_type")),
+            Some(BodySlot::Error(e)) => Body::Error(e),
+            None => return Err(DecodeError::MissingField("msg_body")),
         };
         Ok(Self {
             msg_id: header.msg_id,
@@ -214,69 +209,27 @@ impl<'a> Msg<'a> {
     }
 }
 
-/// The `Header` message.
+/// The `Header` message as decoded.
 #[derive(Default)]
 struct HeaderSlot<'a> {
     msg_id: Cow<'a, str>,
     msg_type: MsgType,
 }
 
-impl Encode for HeaderSlot<'_> {
-    fn size(&self, sizes: &mut Vec<u32>) -> usize {
-        self.msg_id.size(1, sizes) + self.msg_type.size(2, sizes)
-    }
-    fn write(&self, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize) {
-        self.msg_id.write(1, out, sizes, next);
-        self.msg_type.write(2, out, sizes, next);
-    }
-}
-
-impl<'a> Message<'a> for HeaderSlot<'a> {
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        match number {
-            1 => self.msg_id.merge(1, "msg_id", wire_type, reader, ctx),
-            2 => self.msg_type.merge(2, "msg_type", wire_type, reader, ctx),
-            _ => Ok(false),
-        }
-    }
-}
-
-/// The `Msg` message as decoded.
-#[derive(Default)]
-struct MsgSlot<'a> {
-    header: Option<HeaderSlot<'a>>,
-    body: Option<BodySlot<'a>>,
-}
-
-impl Encode for MsgSlot<'_> {
-    fn size(&self, sizes: &mut Vec<u32>) -> usize {
-        self.header.size(1, sizes) + self.body.size(2, sizes)
-    }
-    fn write(&self, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize) {
-        self.header.write(1, out, sizes, next);
-        self.body.write(2, out, sizes, next);
-    }
-}
-
-impl<'a> Message<'a> for MsgSlot<'a> {
-    fn merge_field(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        match number {
-            1 => self.header.merge(1, "header", wire_type, reader, ctx),
-            2 => self.body.merge(2, "body", wire_type, reader, ctx),
-            _ => Ok(false),
-        }
+impl<'a> HeaderSlot<'a> {
+    /// Decodes a `Header` message, the body of the next length-delimited field, merging
+    /// it into `self`.
+    fn decode(&mut self, d: &mut Decoder<'a>) -> Result<(), DecodeError> {
+        d.nested(|d| {
+            while let Some(key) = d.next_key()? {
+                match key >> 3 {
+                    1 => self.msg_id.decode(d, key, "msg_id")?,
+                    2 => self.msg_type.decode(d, key, "msg_type")?,
+                    _ => d.skip(key)?,
+                }
+            }
+            Ok(())
+        })
     }
 }
 

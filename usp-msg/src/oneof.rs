@@ -4,58 +4,34 @@
 
 use std::borrow::Cow;
 
-use usp_record::__private::wire::{self, Reader, WireType};
+use usp_record::__private::wire;
 
 use crate::DecodeError;
-use crate::codec::{Ctx, Message, merge_nested, nested_size, nested_write, text};
+use crate::codec::{Message, nested_size, nested_write};
+use crate::decode::Decoder;
 
 /// A type that can be a member of a oneof: an embedded message or a string.
 pub(crate) trait Member<'a>: Sized {
-    /// Reads a new member; `Ok(None)` when the wire type does not fit.
-    fn read(
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-        field: &'static str,
-    ) -> Result<Option<Self>, DecodeError>;
-    /// Merges another occurrence into the current member.
-    fn merge_into(
+    /// The value a member starts from when the oneof switches to it.
+    fn empty() -> Self;
+    /// Reads an occurrence of the member (a length-delimited field) into `self`: a message
+    /// merges, a string replaces.
+    fn decode_member(
         &mut self,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
+        d: &mut Decoder<'a>,
         field: &'static str,
-    ) -> Result<bool, DecodeError>;
+    ) -> Result<(), DecodeError>;
     fn member_size(&self, number: u32, sizes: &mut Vec<u32>) -> usize;
     fn member_write(&self, number: u32, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize);
 }
 
 impl<'a, M: Message<'a>> Member<'a> for M {
-    fn read(
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-        _: &'static str,
-    ) -> Result<Option<Self>, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(None);
-        }
-        let mut m = M::default();
-        merge_nested(&mut m, reader, ctx)?;
-        Ok(Some(m))
+    fn empty() -> Self {
+        M::default()
     }
-    fn merge_into(
-        &mut self,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-        _: &'static str,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
-        }
-        merge_nested(self, reader, ctx)?;
-        Ok(true)
+    #[inline(always)]
+    fn decode_member(&mut self, d: &mut Decoder<'a>, _: &'static str) -> Result<(), DecodeError> {
+        self.decode_nested(d)
     }
     fn member_size(&self, number: u32, sizes: &mut Vec<u32>) -> usize {
         nested_size(number, self, sizes)
@@ -66,31 +42,17 @@ impl<'a, M: Message<'a>> Member<'a> for M {
 }
 
 impl<'a> Member<'a> for Cow<'a, str> {
-    fn read(
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-        field: &'static str,
-    ) -> Result<Option<Self>, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(None);
-        }
-        Ok(Some(Cow::Borrowed(text(reader, ctx, field)?)))
+    fn empty() -> Self {
+        Cow::Borrowed("")
     }
-    fn merge_into(
+    #[inline(always)]
+    fn decode_member(
         &mut self,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
+        d: &mut Decoder<'a>,
         field: &'static str,
-    ) -> Result<bool, DecodeError> {
-        match Self::read(wire_type, reader, ctx, field)? {
-            Some(s) => {
-                *self = s;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+    ) -> Result<(), DecodeError> {
+        *self = Cow::Borrowed(d.string(field)?);
+        Ok(())
     }
     fn member_size(&self, number: u32, _: &mut Vec<u32>) -> usize {
         // A selected string member is written even when empty: that selects it.
@@ -104,15 +66,10 @@ impl<'a> Member<'a> for Cow<'a, str> {
 
 /// A oneof whose members are fields of the enclosing message itself.
 pub(crate) trait Inline<'a> {
-    /// Reads member `number`; merges into the current member if it is the same one,
-    /// replaces it otherwise.
-    fn merge_member(
-        &mut self,
-        number: u32,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError>;
+    /// Reads the member whose key was just read: merges into the current member if it is
+    /// the same one, replaces it otherwise; skips a key that is no member's (or has
+    /// another wire type), leaving the oneof as it was.
+    fn decode_member(&mut self, d: &mut Decoder<'a>, key: u32) -> Result<(), DecodeError>;
     fn inline_size(&self, sizes: &mut Vec<u32>) -> usize;
     fn inline_write(&self, out: &mut Vec<u8>, sizes: &[u32], next: &mut usize);
 }
@@ -144,32 +101,38 @@ macro_rules! oneof {
         }
 
         impl<'a> $crate::oneof::Inline<'a> for Option<$name<'a>> {
-            fn merge_member(
+            fn decode_member(
                 &mut self,
-                number: u32,
-                wire_type: ::usp_record::__private::wire::WireType,
-                reader: &mut ::usp_record::__private::wire::Reader<'a>,
-                ctx: &mut $crate::codec::Ctx<'a>,
-            ) -> Result<bool, $crate::DecodeError> {
+                d: &mut $crate::decode::Decoder<'a>,
+                key: u32,
+            ) -> Result<(), $crate::DecodeError> {
                 use $crate::oneof::Member;
-                match number {
+                if key & 7 != $crate::decode::LEN {
+                    return d.skip(key);
+                }
+                match key >> 3 {
                     $(
                         $number => {
                             // The schema's name of the member, for errors.
                             let field = $crate::oneof::field_name(stringify!($variant), &[$($field)?]);
-                            if let Some($name::$variant(current)) = self {
-                                return current.merge_into(wire_type, reader, ctx, field);
+                            // A switch from no member needs no drop: matched apart.
+                            match self {
+                                Some($name::$variant(_)) => {}
+                                // Nothing to drop: `forget` spares the call to the drop glue.
+                                None => std::mem::forget(
+                                    self.replace($name::$variant(<$ty as Member<'a>>::empty())),
+                                ),
+                                #[allow(unreachable_patterns)]
+                                Some(_) => *self = Some($name::$variant(<$ty as Member<'a>>::empty())),
                             }
-                            match <$ty as Member<'a>>::read(wire_type, reader, ctx, field)? {
-                                Some(m) => {
-                                    *self = Some($name::$variant(m));
-                                    Ok(true)
-                                }
-                                None => Ok(false),
+                            match self {
+                                Some($name::$variant(current)) => current.decode_member(d, field),
+                                #[allow(unreachable_patterns)]
+                                _ => Ok(()),
                             }
                         }
                     )*
-                    _ => Ok(false),
+                    _ => d.skip(key),
                 }
             }
 
@@ -208,19 +171,17 @@ macro_rules! oneof {
 
         /// A field holding a wrapper message whose only content is this oneof.
         impl<'a> $crate::codec::Field<'a> for Option<$name<'a>> {
-            fn merge(
+            const WIRE: u32 = $crate::decode::LEN;
+            fn decode(
                 &mut self,
-                _: u32,
+                d: &mut $crate::decode::Decoder<'a>,
+                key: u32,
                 _: &'static str,
-                wire_type: ::usp_record::__private::wire::WireType,
-                reader: &mut ::usp_record::__private::wire::Reader<'a>,
-                ctx: &mut $crate::codec::Ctx<'a>,
-            ) -> Result<bool, $crate::DecodeError> {
-                if wire_type != ::usp_record::__private::wire::WireType::Len {
-                    return Ok(false);
+            ) -> Result<(), $crate::DecodeError> {
+                if key & 7 != $crate::decode::LEN {
+                    return d.skip(key);
                 }
-                $crate::oneof::merge_wrapped(self, reader, ctx)?;
-                Ok(true)
+                $crate::oneof::decode_wrapped(self, d)
             }
             fn size(&self, number: u32, sizes: &mut Vec<u32>) -> usize {
                 self.as_ref().map_or(0, |m| $crate::codec::nested_size(number, m, sizes))
@@ -254,28 +215,16 @@ pub(crate) const fn field_name(variant: &'static str, schema: &[&'static str]) -
 
 /// Decodes a wrapper message (such as `OperationStatus`) whose fields are the members of
 /// one oneof.
-pub(crate) fn merge_wrapped<'a, T: Inline<'a>>(
+pub(crate) fn decode_wrapped<'a, T: Inline<'a>>(
     target: &mut T,
-    reader: &mut Reader<'a>,
-    ctx: &mut Ctx<'a>,
+    d: &mut Decoder<'a>,
 ) -> Result<(), DecodeError> {
-    let range = reader.len_delimited()?;
-    if ctx.depth >= crate::codec::MAX_DEPTH {
-        return Err(DecodeError::TooDeep);
-    }
-    ctx.depth += 1;
-    let mut inner = Reader::within(ctx.buf, range, 0);
-    let result = (|| {
-        while !inner.is_empty() {
-            let (number, wire_type) = inner.key()?;
-            if !target.merge_member(number, wire_type, &mut inner, ctx)? {
-                inner.skip(number, wire_type)?;
-            }
+    d.nested(|d| {
+        while let Some(key) = d.next_key()? {
+            target.decode_member(d, key)?;
         }
         Ok(())
-    })();
-    ctx.depth -= 1;
-    result
+    })
 }
 
 #[cfg(test)]

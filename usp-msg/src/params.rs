@@ -3,10 +3,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use usp_record::__private::wire::{self, Reader, WireType};
+use usp_record::__private::wire;
 
 use crate::DecodeError;
-use crate::codec::{Ctx, Field, text};
+use crate::codec::{Field, reserve_run};
+use crate::decode::{Decoder, LEN, one_byte_key};
 use crate::owned::IntoOwned;
 
 /// A protobuf `map<string, string>`: parameter values, command arguments, unique keys.
@@ -75,16 +76,10 @@ impl<'a> Params<'a> {
         IntoOwned::into_owned(self)
     }
 
-    fn push_entry(
-        &mut self,
-        ctx: &mut Ctx<'a>,
-        range: std::ops::Range<usize>,
-        field: &'static str,
-    ) -> Result<(), DecodeError> {
-        let (key, value) = match fast_entry(ctx, range.clone()) {
-            Some(kv) => kv,
-            None => slow_entry(ctx, range, field)?,
-        };
+    /// Reads one entry, the body of a map field, in any layout.
+    fn push_entry(&mut self, d: &mut Decoder<'a>, field: &'static str) -> Result<(), DecodeError> {
+        let range = d.len_delimited()?;
+        let (key, value) = slow_entry(d, range, field)?;
         // Kept in wire order; duplicates are resolved by `get` (last wins).
         self.entries
             .push((Cow::Borrowed(key), Cow::Borrowed(value)));
@@ -141,84 +136,109 @@ impl IntoOwned for Params<'_> {
     }
 }
 
-/// The layout every implementation writes, `0x0a len key 0x12 len value` with lengths below
-/// 128 (or one of the two fields left out when empty), parsed without the general loop.
-/// Such an entry is valid UTF-8 as a whole when its strings are, so it is looked up once and
-/// the key and value are cut from it.
-#[inline]
-fn fast_entry<'a>(ctx: &mut Ctx<'a>, range: std::ops::Range<usize>) -> Option<(&'a str, &'a str)> {
-    let entry = ctx.str_at(range)?;
-    let b = entry.as_bytes();
-    let (mut key, mut value) = ("", "");
-    let mut i = 0;
-    if b.first() == Some(&0x0a) {
-        let len = usize::from(*b.get(1).filter(|l| **l < 0x80)?);
-        key = entry.get(2..2 + len)?;
-        i = 2 + len;
-    }
-    if i < b.len() {
-        if b[i] != 0x12 {
-            return None;
+/// Reads entries of a map from `rest`, the rest of a message that lies in a valid UTF-8
+/// stretch, starting with the length of an entry (its key was read), as long as they have
+/// the layout every implementation writes: `0x0a len key 0x12 len value` with lengths below
+/// 128, or one of the two fields left out when empty. Follows with the next entry when the
+/// next byte is `run`. Returns where it stopped, and whether that is an entry it left to
+/// [`slow_entry`] (else it is after the last entry of the run).
+#[inline(always)]
+fn fast_entries<'a>(
+    entries: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    rest: &'a str,
+    run: Option<u8>,
+) -> (usize, bool) {
+    let b = rest.as_bytes();
+    let mut at = 0;
+    loop {
+        let Some((key, value, end)) = fast_entry(b, rest, at) else {
+            return (at, true);
+        };
+        // Kept in wire order; duplicates are resolved by `get` (last wins).
+        entries.push((Cow::Borrowed(key), Cow::Borrowed(value)));
+        if run.is_none() || b.get(end) != run.as_ref() {
+            return (end, false);
         }
-        let len = usize::from(*b.get(i + 1).filter(|l| **l < 0x80)?);
-        value = entry.get(i + 2..i + 2 + len)?;
+        at = end + 1;
+    }
+}
+
+/// The entry whose length is at `at` in `b` (`rest` as bytes), when it has the common layout
+/// (see [`fast_entries`]): its key, its value and where it ends.
+#[inline(always)]
+fn fast_entry<'a>(b: &[u8], rest: &'a str, at: usize) -> Option<(&'a str, &'a str, usize)> {
+    let len = usize::from(*b.get(at).filter(|len| **len < 0x80)?);
+    let end = at + 1 + len;
+    let mut i = at + 1;
+    let (mut key, mut value) = ("", "");
+    if b.get(i) == Some(&0x0a) {
+        let len = usize::from(*b.get(i + 1).filter(|len| **len < 0x80)?);
+        // `get` checks the bounds and the character boundaries; the end check below, that
+        // the strings stay inside the entry.
+        key = rest.get(i + 2..i + 2 + len)?;
         i += 2 + len;
     }
-    (i == b.len()).then_some((key, value))
+    if i < end {
+        if b.get(i) != Some(&0x12) {
+            return None;
+        }
+        let len = usize::from(*b.get(i + 1).filter(|len| **len < 0x80)?);
+        value = rest.get(i + 2..i + 2 + len)?;
+        i += 2 + len;
+    }
+    (i == end).then_some((key, value, end))
 }
 
 /// Any other layout of a map entry: fields in any order, repeated, unknown ones skipped.
+#[inline(never)]
 fn slow_entry<'a>(
-    ctx: &mut Ctx<'a>,
+    d: &mut Decoder<'a>,
     range: std::ops::Range<usize>,
     field: &'static str,
 ) -> Result<(&'a str, &'a str), DecodeError> {
-    let mut entry = Reader::within(ctx.buf, range, 0);
     let (mut key, mut value) = ("", "");
-    while !entry.is_empty() {
-        match entry.key()? {
-            (1, WireType::Len) => key = text(&mut entry, ctx, field)?,
-            (2, WireType::Len) => value = text(&mut entry, ctx, field)?,
-            (n, wt) => entry.skip(n, wt)?,
+    d.within(range, |d| {
+        while let Some(k) = d.next_key()? {
+            match k {
+                0x0a => key = d.string(field)?,
+                0x12 => value = d.string(field)?,
+                _ => d.skip(k)?,
+            }
         }
-    }
+        Ok(())
+    })?;
     Ok((key, value))
 }
 
 impl<'a> Field<'a> for Params<'a> {
-    fn merge(
+    const WIRE: u32 = LEN;
+    fn decode(
         &mut self,
-        number: u32,
+        d: &mut Decoder<'a>,
+        key: u32,
         field: &'static str,
-        wire_type: WireType,
-        reader: &mut Reader<'a>,
-        ctx: &mut Ctx<'a>,
-    ) -> Result<bool, DecodeError> {
-        if wire_type != WireType::Len {
-            return Ok(false);
+    ) -> Result<(), DecodeError> {
+        if key & 7 != LEN {
+            return d.skip(key);
         }
-        let before = reader.position();
-        let range = reader.len_delimited()?;
-        if self.entries.is_empty() {
-            // The entries of a map come one after the other and are alike in size: estimate
-            // their number from what is left of the message, to allocate once. A wrong
-            // estimate only costs a reallocation or some spare room, never more than the
-            // remaining input can hold.
-            let entry = (reader.position() - before + 1).max(4);
-            self.entries.reserve(1 + reader.remaining() / entry);
-        }
-        self.push_entry(ctx, range, field)?;
-        // The following entries of the same map usually come right after: take them here,
-        // without going back through the message's field loop.
-        if number < 16 {
-            let key = (number << 3 | 2) as u8;
-            while reader.rest().0.first() == Some(&key) {
-                reader.key()?;
-                let range = reader.len_delimited()?;
-                self.push_entry(ctx, range, field)?;
+        // The entries of a map come one after the other: make room for them all at once,
+        // and take them here without going back through the message's field loop, straight
+        // from the valid UTF-8 stretch when the message lies in it.
+        let run = one_byte_key(key);
+        reserve_run(&mut self.entries, d, run);
+        loop {
+            if let Some(rest) = d.rest_str() {
+                let (read, left) = fast_entries(&mut self.entries, rest, run);
+                d.advance(read);
+                if !left {
+                    return Ok(());
+                }
+            }
+            self.push_entry(d, field)?;
+            if !d.next_is(run) {
+                return Ok(());
             }
         }
-        Ok(true)
     }
 
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {

@@ -13,6 +13,8 @@
 //! | WebSocket client and server, `ws://` | `websocket::WsClient`, `websocket::WsServer` | `websocket` |
 //! | the same over TLS, `wss://`, mutual TLS | `websocket::TlsClientConfig`, `websocket::TlsServerConfig` | `websocket` and `rustls` (rustls with its ring provider) |
 //! | UNIX domain socket, client and server | `uds::UdsClient`, `uds::UdsServer` | `uds` (unix only) |
+//! | STOMP 1.2 client (through a broker such as RabbitMQ), TLS with rustls | `stomp::StompClient`, `stomp::FrameCodec` | `stomp` (TLS: and `rustls`) |
+//! | MQTT 3.1.1 and 5 client (Agents and Controllers), `mqtts` and mutual TLS with `rustls` | `mqtt::MqttClient`, `mqtt::MqttTlsConfig` | `mqtt` (and `rustls`) |
 //!
 //! Errors are an opaque [`MtpError`] with a [`kind`](MtpError::kind), so that no
 //! dependency's types (tungstenite, rumqttc, rustls) appear in this API.
@@ -22,7 +24,13 @@
 mod address;
 mod error;
 mod memory;
+#[cfg(feature = "mqtt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mqtt")))]
+pub mod mqtt;
 mod mtp;
+#[cfg(feature = "stomp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "stomp")))]
+pub mod stomp;
 #[cfg(all(feature = "uds", unix))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "uds", unix))))]
 pub mod uds;

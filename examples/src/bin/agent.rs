@@ -5,6 +5,7 @@
 //! cargo run -p usp-examples --bin agent -- --controller self::ctl --ws-connect ws://127.0.0.1:8080/usp
 //! cargo run -p usp-examples --bin agent -- --ws-listen 127.0.0.1:8081
 //! cargo run -p usp-examples --bin agent -- --controller self::ctl --uds /var/run/usp/broker_controller_path
+//! cargo run -p usp-examples --bin agent -- --controller self::ctl --mqtt 127.0.0.1:1883
 //! ```
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use clap::Parser;
 use tr369::Route;
 use tr369::agent::{Agent, Boot, NotifType, Subscription};
+use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttVersion};
 use tr369::mtp::uds::{UdsClient, UdsClientConfig};
 use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
 use tr369::mtp::{ConnectionId, MtpAddress};
@@ -36,6 +38,19 @@ struct Options {
     /// Connect to a USP Broker's controller socket (UNIX domain socket MTP).
     #[arg(long, group = "transport")]
     uds: Option<String>,
+    /// Connect to an MQTT broker (`host:port`); the Controller listens on
+    /// `--controller-topic`.
+    #[arg(long, group = "transport")]
+    mqtt: Option<String>,
+    /// The Controller's MQTT topic.
+    #[arg(long, default_value = "usp/controller")]
+    controller_topic: String,
+    /// This Agent's MQTT topic.
+    #[arg(long, default_value = "usp/agent/example")]
+    agent_topic: String,
+    /// MQTT 3.1.1 instead of 5.
+    #[arg(long)]
+    mqtt311: bool,
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     run_for: Option<u64>,
@@ -85,8 +100,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             controller.clone(),
             Route::new(mtp, route_to(&controller, true)),
         );
+    } else if let Some(broker) = &o.mqtt {
+        let controller = o.controller.clone().ok_or("--mqtt needs --controller")?;
+        let (host, port) = broker.rsplit_once(':').ok_or("--mqtt is host:port")?;
+        let version = if o.mqtt311 {
+            MqttVersion::V3_1_1
+        } else {
+            MqttVersion::V5
+        };
+        let config = MqttConfig::new(o.id.clone(), host, port.parse()?)
+            .version(version)
+            .reply_to_topic(o.agent_topic.clone())
+            .peer(controller.clone(), o.controller_topic.clone());
+        let mtp = agent.mtp(MqttClient::start(config)?);
+        let to = MtpAddress::Mqtt {
+            topic: o.controller_topic.clone(),
+            response_topic: None,
+        };
+        agent.controller(controller.clone(), Route::new(mtp, to));
     } else {
-        return Err("choose a transport: --ws-connect, --ws-listen or --uds".into());
+        return Err("choose a transport: --ws-connect, --ws-listen, --uds or --mqtt".into());
     }
     if let Some(controller) = &o.controller {
         agent

@@ -5,6 +5,7 @@
 //! cargo run -p usp-examples --bin controller -- --ws-listen 127.0.0.1:8080
 //! cargo run -p usp-examples --bin controller -- --ws-connect ws://127.0.0.1:8081/ --agent os::00256D-0000000001
 //! cargo run -p usp-examples --bin controller -- --uds /var/run/usp/broker_agent_path --agent os::...
+//! cargo run -p usp-examples --bin controller -- --mqtt 127.0.0.1:1883 --topic usp/controller
 //! ```
 
 use std::time::Duration;
@@ -13,6 +14,7 @@ use clap::Parser;
 use tr369::Route;
 use tr369::controller::{Controller, ControllerEvent};
 use tr369::msg::{Get, Msg};
+use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttVersion};
 use tr369::mtp::uds::{UdsClient, UdsClientConfig};
 use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
 use tr369::mtp::{ConnectionId, MtpAddress};
@@ -33,6 +35,15 @@ struct Options {
     /// Connect to a USP Broker's agent socket (needs --agent).
     #[arg(long, group = "transport")]
     uds: Option<String>,
+    /// Connect to an MQTT broker (`host:port`) and serve Agents on `--topic`.
+    #[arg(long, group = "transport")]
+    mqtt: Option<String>,
+    /// The Controller's MQTT topic.
+    #[arg(long, default_value = "usp/controller")]
+    topic: String,
+    /// MQTT 3.1.1 instead of 5.
+    #[arg(long)]
+    mqtt311: bool,
     /// The Agent to manage, with the client transports.
     #[arg(long)]
     agent: Option<EndpointId>,
@@ -55,6 +66,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             server.local_addr()
         );
         builder.mtp(server);
+    } else if let Some(broker) = &o.mqtt {
+        let (host, port) = broker.rsplit_once(':').ok_or("--mqtt is host:port")?;
+        let version = if o.mqtt311 {
+            MqttVersion::V3_1_1
+        } else {
+            MqttVersion::V5
+        };
+        let config = MqttConfig::new(o.id.clone(), host, port.parse()?)
+            .version(version)
+            .reply_to_topic(o.topic.clone())
+            .accept_mqtt311_peers(true);
+        builder.mtp(MqttClient::connect(config).await?);
+        println!("controller {} on mqtt://{broker} topic {}", o.id, o.topic);
     } else {
         let agent = o
             .agent
@@ -79,7 +103,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             (builder.mtp(client), to)
         } else {
-            return Err("choose a transport: --ws-listen, --ws-connect or --uds".into());
+            return Err("choose a transport: --ws-listen, --ws-connect, --uds or --mqtt".into());
         };
         builder.route(agent.clone(), Route::new(mtp, address));
         known = Some(agent);
