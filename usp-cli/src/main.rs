@@ -170,6 +170,15 @@ struct Conn {
     /// Connect to a USP Broker's agent socket (UNIX domain socket MTP).
     #[arg(long, group = "transport")]
     uds: Option<String>,
+    /// Connect to an MQTT broker (`host:port`); the Agent listens on `--agent-topic`.
+    #[arg(long, group = "transport")]
+    mqtt: Option<String>,
+    /// The Agent's MQTT topic (with --mqtt).
+    #[arg(long)]
+    agent_topic: Option<String>,
+    /// MQTT 3.1.1 instead of 5.
+    #[arg(long)]
+    mqtt311: bool,
     /// The Agent's Endpoint ID.
     #[arg(long)]
     agent: String,
@@ -539,9 +548,46 @@ async fn connect(conn: &Conn) -> Result<(Controller, EndpointId), Failure> {
             ),
         );
         false
+    } else if let Some(broker) = &conn.mqtt {
+        use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttVersion};
+        let topic = conn
+            .agent_topic
+            .clone()
+            .ok_or_else(|| Failure::input("--mqtt needs --agent-topic"))?;
+        let (host, port) = broker
+            .rsplit_once(':')
+            .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+            .ok_or_else(|| Failure::input("--mqtt is host:port"))?;
+        let version = if conn.mqtt311 {
+            MqttVersion::V3_1_1
+        } else {
+            MqttVersion::V5
+        };
+        let config = MqttConfig::new(id, host, port)
+            .version(version)
+            .reply_to_topic(format!("usp/usp-cli/{}", std::process::id()));
+        let client = tokio::time::timeout(timeout, MqttClient::connect(config))
+            .await
+            .map_err(|_| Failure {
+                status: 3,
+                message: format!("no connection to {broker} within {timeout:?}"),
+            })?
+            .map_err(transport)?;
+        let mtp = builder.mtp(client);
+        builder.route(
+            agent.clone(),
+            Route::new(
+                mtp,
+                MtpAddress::Mqtt {
+                    topic,
+                    response_topic: None,
+                },
+            ),
+        );
+        false
     } else {
         return Err(Failure::input(
-            "choose a transport: --connect, --listen or --uds",
+            "choose a transport: --connect, --listen, --uds or --mqtt",
         ));
     };
     let (controller, mut events) = builder.start();

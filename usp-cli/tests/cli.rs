@@ -196,3 +196,52 @@ async fn requests_to_an_agent_over_websocket() {
     assert_eq!(out.status.code(), Some(3));
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
+
+#[path = "../../usp-mtp/tests/mqtt_support/mod.rs"]
+mod mqtt_support;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_through_mosquitto() {
+    use tr369::mtp::mqtt::{MqttClient, MqttConfig};
+    let broker = mqtt_support::Mosquitto::start();
+    let agent_id: tr369::types::EndpointId = "os::00256D-climqtt".parse().unwrap();
+    let mut m = SupportedModel::builder("Device");
+    m.object("Device.DeviceInfo.")
+        .param("SoftwareVersion", ParamType::string());
+    local_agent_model(&mut m);
+    let mut data = MemoryInstances::new();
+    data.set("Device.DeviceInfo.", "SoftwareVersion", "mqtt-1");
+    let config = MqttConfig::new(agent_id.clone(), "127.0.0.1", broker.port())
+        .reply_to_topic("usp/agent/cli");
+    let mut agent = Agent::builder(agent_id.clone(), m.build().unwrap(), data);
+    agent.mtp(MqttClient::connect(config).await.unwrap());
+    let _agent = agent.start();
+    let port = broker.port().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        usp(
+            &[
+                "get",
+                "--mqtt",
+                &format!("127.0.0.1:{port}"),
+                "--agent-topic",
+                "usp/agent/cli",
+                "--agent",
+                "os::00256D-climqtt",
+                "Device.DeviceInfo.SoftwareVersion",
+            ],
+            b"",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text(&out).contains("SoftwareVersion = \"mqtt-1\""),
+        "{}",
+        text(&out)
+    );
+}

@@ -3,7 +3,14 @@
 //!
 //! ```text
 //! cargo run --release -p usp-examples --bin agent_load -- --transport ws --seconds 5
+//! cargo run --release -p usp-examples --bin agent_load -- --transport mqtt5
 //! ```
+//!
+//! The MQTT transports start their own mosquitto on a free loopback port (the Debian
+//! package's `/usr/sbin/mosquitto`), or use `--broker host:port`.
+
+#[path = "../../../usp-mtp/tests/mqtt_support/mod.rs"]
+mod mqtt_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +31,10 @@ enum Transport {
     Memory,
     /// Loopback WebSocket.
     Ws,
+    /// MQTT 5 through one mosquitto.
+    Mqtt5,
+    /// MQTT 3.1.1 through one mosquitto.
+    Mqtt311,
 }
 
 #[derive(Debug, Parser)]
@@ -35,6 +46,9 @@ struct Options {
     in_flight: usize,
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// An MQTT broker to use instead of starting one.
+    #[arg(long)]
+    broker: Option<String>,
 }
 
 #[tokio::main]
@@ -45,6 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (schema, data) = usp_examples::cpe_model();
     let mut agent = Agent::builder(agent_id.clone(), schema, data);
     let mut controller = Controller::builder(controller_id.clone());
+    let mut _broker = None;
     match o.transport {
         Transport::Memory => {
             let (a, c) = MemoryMtp::pair(1024);
@@ -73,10 +88,46 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mtp = agent.mtp(client);
             agent.controller(controller_id.clone(), Route::new(mtp, to));
         }
+        Transport::Mqtt5 | Transport::Mqtt311 => {
+            use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttQos, MqttVersion};
+            let (host, port) = match &o.broker {
+                Some(b) => {
+                    let (h, p) = b.rsplit_once(':').ok_or("--broker is host:port")?;
+                    (h.to_owned(), p.parse()?)
+                }
+                None => {
+                    let broker = mqtt_support::Mosquitto::start();
+                    let port = broker.port();
+                    _broker = Some(broker);
+                    ("127.0.0.1".to_owned(), port)
+                }
+            };
+            let version = if matches!(o.transport, Transport::Mqtt5) {
+                MqttVersion::V5
+            } else {
+                MqttVersion::V3_1_1
+            };
+            let c = MqttConfig::new(controller_id.clone(), host.clone(), port)
+                .version(version)
+                .qos(MqttQos::AtLeastOnce)
+                .reply_to_topic("usp/load/controller");
+            controller.mtp(MqttClient::connect(c).await?);
+            let a = MqttConfig::new(agent_id.clone(), host, port)
+                .version(version)
+                .qos(MqttQos::AtLeastOnce)
+                .reply_to_topic("usp/load/agent")
+                .peer(controller_id.clone(), "usp/load/controller");
+            let mtp = agent.mtp(MqttClient::connect(a).await?);
+            let to = MtpAddress::Mqtt {
+                topic: "usp/load/controller".into(),
+                response_topic: None,
+            };
+            agent.controller(controller_id.clone(), Route::new(mtp, to));
+        }
     }
     let _agent = agent.start();
     let (controller, mut events) = controller.start();
-    if matches!(o.transport, Transport::Ws) {
+    if !matches!(o.transport, Transport::Memory) {
         // The route to the Agent is learned from its WebSocketConnectRecord.
         tokio::time::timeout(Duration::from_secs(5), events.recv()).await?;
     }
