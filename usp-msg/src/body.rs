@@ -83,10 +83,10 @@ macro_rules! body_enum {
                 match key >> 3 {
                     $(
                         $number => {
-                            // A switch from no member needs no drop: matched apart.
+                            // Another member is replaced. From none, `forget` (of `None`)
+                            // spares a call to the drop glue.
                             match slot {
                                 Some(Self::$variant(_)) => {}
-                                // Nothing to drop: `forget` spares the call to the drop glue.
                                 None => std::mem::forget(slot.replace(Self::$variant(Default::default()))),
                                 #[allow(unreachable_patterns)]
                                 Some(_) => *slot = Some(Self::$variant(Default::default())),
@@ -247,7 +247,7 @@ impl<'a> BodySlot<'a> {
         d.nested(|d| {
             while let Some(key) = d.next_key()? {
                 match key {
-                    // request
+                    // request (`forget` of `None` spares a call to the drop glue; as below)
                     0x0a => {
                         match slot {
                             Some(Self::Request(_)) => {}

@@ -1,7 +1,13 @@
 //! The Message codec: a field trait implemented by every field type, and a macro that
 //! declares a message struct together with its decoder and encoder.
 //!
-//! Decoding borrows: strings are `Cow::Borrowed` slices of the input, checked as UTF-8 once.
+//! Decoding borrows: strings are `Cow::Borrowed` slices of the input, cut from stretches of
+//! it checked as UTF-8 once (see [`Decoder`]). It takes the layout every encoder writes
+//! (fields in field-number order, one-byte lengths) on fast paths: each field is tried in
+//! order with one key comparison; a message of strings and numbers ([`Message::FLAT`]) and
+//! the entries of a map are read straight from the checked text; a repeated field gets its
+//! capacity once. Anything else goes through the general loop, with protobuf's rules.
+//!
 //! Encoding is linear: a first pass records the length of every nested message in a size
 //! cache (in pre-order), a second pass writes, so nested lengths are never recomputed.
 
@@ -443,7 +449,9 @@ macro_rules! message {
                 let bytes = body.as_bytes();
                 let mut at = 0;
                 $(
-                    if bytes.get(at) == Some(&($crate::codec::key::<'a, $ty>($number) as u8)) {
+                    if $crate::codec::key::<'a, $ty>($number) < 0x80
+                        && bytes.get(at) == Some(&($crate::codec::key::<'a, $ty>($number) as u8))
+                    {
                         match $crate::codec::Field::read_flat(&mut self.$field, bytes, body, at + 1) {
                             Some(end) => at = end,
                             None => return at,

@@ -3,7 +3,9 @@
 //! fields, errors) out of line, through the shared wire primitives of `usp-record`.
 //!
 //! It also keeps a stretch of the input known to be valid UTF-8, so that most strings are
-//! cut from it without being validated again (see [`Decoder::str_at`]).
+//! cut from it without being validated again (see [`Decoder::str_at`]), and whole messages
+//! of strings and numbers, or runs of map entries, read from it as text
+//! ([`Decoder::nested_flat`], [`Decoder::rest_str`]).
 
 use std::ops::Range;
 
@@ -78,10 +80,10 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Whether the next key is `key` (which fits one byte); consumes it if so.
+    /// Whether the next key is `key`, written in one byte; consumes it if so.
     #[inline(always)]
     pub(crate) fn next_is_key(&mut self, key: u32) -> bool {
-        if self.buf.get(self.pos).is_some_and(|b| u32::from(*b) == key) {
+        if key < 0x80 && self.buf.get(self.pos).is_some_and(|b| u32::from(*b) == key) {
             self.pos += 1;
             true
         } else {

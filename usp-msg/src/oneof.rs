@@ -115,10 +115,10 @@ macro_rules! oneof {
                         $number => {
                             // The schema's name of the member, for errors.
                             let field = $crate::oneof::field_name(stringify!($variant), &[$($field)?]);
-                            // A switch from no member needs no drop: matched apart.
+                            // Another member is replaced. From none, `forget` (of `None`)
+                            // spares a call to the drop glue.
                             match self {
                                 Some($name::$variant(_)) => {}
-                                // Nothing to drop: `forget` spares the call to the drop glue.
                                 None => std::mem::forget(
                                     self.replace($name::$variant(<$ty as Member<'a>>::empty())),
                                 ),

@@ -96,7 +96,8 @@ pub(crate) struct Status {
 /// Record accepted so far is confirmed; [`poll_ready`](Mtp::poll_ready) waits while
 /// [`send_queue`](StompConfig::send_queue) Records are unconfirmed. Closing waits
 /// [`close_timeout`](StompConfig::close_timeout) at most for the confirmations, and drops
-/// what is still unconfirmed then (everything, if the client is not connected). A Record
+/// what is still unconfirmed then (everything, if the client is not connected); Records
+/// received while closing that find the receive queue full are dropped. A Record
 /// that the broker keeps refusing is dropped after
 /// [`max_refusals`](StompConfig::max_refusals) and reported.
 ///

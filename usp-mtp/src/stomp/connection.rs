@@ -397,8 +397,11 @@ impl Session {
                     }
                     let deadline = Instant::now() + link.config.close_timeout;
                     self.closing = Some((Closing::Draining, deadline));
-                    // Reading must go on, for the receipts.
-                    self.held = None;
+                    // Reading must go on, for the receipts: a Record that still finds no
+                    // room is dropped (the handle is closing).
+                    if let Some(inbound) = self.held.take() {
+                        let _ = link.inbound.try_send(inbound);
+                    }
                     if let Err(end) = self.process_input(link) {
                         return end;
                     }

@@ -29,7 +29,7 @@
 //! | R-STOMP.6, R-STOMP.14 to R-STOMP.16 | the destination is `CONNECTED`'s `subscribe-dest`, else the configured one; with neither, `DISCONNECT` and the retry state |
 //! | R-STOMP.7, R-STOMP.25 | a failed attempt, a lost connection or an `ERROR` frame lead to the retry state of [`ServerRetry`] |
 //! | R-STOMP.8 to R-STOMP.11 | `heart-beat` from [`StompConfig::heart_beat`] (`0,0` by default), negotiated with `CONNECTED`, then sent and checked: see [`HeartBeatTimers`] |
-//! | R-STOMP.12, R-STOMP.13, R-STOMP.17 | `SUBSCRIBE` with `destination` and `ack:auto` (and a receipt: the client counts as connected once it arrives) |
+//! | R-STOMP.12, R-STOMP.13, R-STOMP.17 | `SUBSCRIBE` with `destination` and `ack:auto` (and a receipt: the client counts as connected once it arrives, which must be within [`connect_timeout`](StompConfig::connect_timeout)) |
 //! | R-STOMP.18 to R-STOMP.22 | every Record in a `SEND` with `content-length`, `content-type: application/vnd.bbf.usp.msg` and `reply-to-dest` |
 //! | R-STOMP.23 | a received Record's [`reply_to`](crate::Inbound::reply_to) is its `reply-to-dest` |
 //! | "Handling Errors" | `MESSAGE` frames of another `content-type` or empty are silently dropped (and counted); Records are passed up whole, for the Endpoint to parse and answer errors (R-MTP.5) |
@@ -42,7 +42,9 @@
 //!
 //! R-STOMP.29 (re-subscribing when the configured destination changes) is the Endpoint's:
 //! start a new client with the new destination. R-STOMP.31 to R-STOMP.35 are for DNS-SD
-//! and the broker.
+//! and the broker. R-MTP.8 after a `DisconnectRecord` that the Endpoint sends itself on a
+//! connection it keeps is the Endpoint's too: the client sends `STOMPConnectRecord`s only
+//! on new connections.
 //!
 //! # Frames from the broker that are not right
 //!
