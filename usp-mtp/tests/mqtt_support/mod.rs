@@ -197,7 +197,7 @@ impl Mosquitto {
         assert!(status.success());
     }
 
-    /// Starts the broker again, on the same port and configuration, after a [`kill`].
+    /// Starts the broker again, on the same port and configuration, after a [`kill`](Self::kill).
     pub(crate) fn start_again(&mut self) {
         assert!(self.child.is_none(), "kill it first");
         let deadline = Instant::now() + Duration::from_secs(10);
