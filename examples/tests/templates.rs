@@ -141,3 +141,27 @@ fn agent_on_mqtt311_and_controller_on_mqtt5() {
         ],
     );
 }
+
+#[path = "../../usp-mtp/tests/stomp_support/mod.rs"]
+mod stomp_support;
+
+#[test]
+fn agent_and_controller_through_rabbitmq_stomp() {
+    let broker = stomp_support::RabbitMq::shared();
+    let addr = format!("127.0.0.1:{}", broker.stomp_port());
+    let controller_dest = stomp_support::unique_queue("template-controller");
+    let agent_dest = stomp_support::unique_queue("template-agent");
+    controller_reads_agent(
+        &["--stomp", &addr, "--dest", &controller_dest],
+        &[
+            "--controller",
+            "self::example-controller",
+            "--stomp",
+            &addr,
+            "--controller-dest",
+            &controller_dest,
+            "--agent-dest",
+            &agent_dest,
+        ],
+    );
+}

@@ -6,6 +6,7 @@
 //! cargo run -p usp-examples --bin agent -- --ws-listen 127.0.0.1:8081
 //! cargo run -p usp-examples --bin agent -- --controller self::ctl --uds /var/run/usp/broker_controller_path
 //! cargo run -p usp-examples --bin agent -- --controller self::ctl --mqtt 127.0.0.1:1883
+//! cargo run -p usp-examples --bin agent -- --controller self::ctl --stomp 127.0.0.1:61613
 //! ```
 
 use std::time::Duration;
@@ -14,6 +15,7 @@ use clap::Parser;
 use tr369::Route;
 use tr369::agent::{Agent, Boot, NotifType, Subscription};
 use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttVersion};
+use tr369::mtp::stomp::{StompClient, StompConfig};
 use tr369::mtp::uds::{UdsClient, UdsClientConfig};
 use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
 use tr369::mtp::{ConnectionId, MtpAddress};
@@ -51,6 +53,21 @@ struct Options {
     /// MQTT 3.1.1 instead of 5.
     #[arg(long)]
     mqtt311: bool,
+    /// Connect to a STOMP broker (`host:port`); the Controller listens on
+    /// `--controller-dest`.
+    #[arg(long, group = "transport")]
+    stomp: Option<String>,
+    /// The Controller's STOMP destination.
+    #[arg(long, default_value = "/queue/usp.controller")]
+    controller_dest: String,
+    /// This Agent's STOMP destination.
+    #[arg(long, default_value = "/queue/usp.agent")]
+    agent_dest: String,
+    /// STOMP login and passcode.
+    #[arg(long, default_value = "guest")]
+    login: String,
+    #[arg(long, default_value = "guest")]
+    passcode: String,
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     run_for: Option<u64>,
@@ -118,8 +135,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             response_topic: None,
         };
         agent.controller(controller.clone(), Route::new(mtp, to));
+    } else if let Some(broker) = &o.stomp {
+        let controller = o.controller.clone().ok_or("--stomp needs --controller")?;
+        let (host, port) = broker.rsplit_once(':').ok_or("--stomp is host:port")?;
+        let config = StompConfig::new(host, port.parse()?, o.id.clone())
+            .credentials(o.login.clone(), o.passcode.clone())
+            .destination(o.agent_dest.clone())
+            .connect_record(controller.clone(), o.controller_dest.clone());
+        let mtp = agent.mtp(StompClient::start(config)?);
+        let to = MtpAddress::Stomp {
+            destination: o.controller_dest.clone(),
+            reply_to: None,
+        };
+        agent.controller(controller.clone(), Route::new(mtp, to));
     } else {
-        return Err("choose a transport: --ws-connect, --ws-listen, --uds or --mqtt".into());
+        return Err(
+            "choose a transport: --ws-connect, --ws-listen, --uds, --mqtt or --stomp".into(),
+        );
     }
     if let Some(controller) = &o.controller {
         agent

@@ -6,6 +6,7 @@
 //! cargo run -p usp-examples --bin controller -- --ws-connect ws://127.0.0.1:8081/ --agent os::00256D-0000000001
 //! cargo run -p usp-examples --bin controller -- --uds /var/run/usp/broker_agent_path --agent os::...
 //! cargo run -p usp-examples --bin controller -- --mqtt 127.0.0.1:1883 --topic usp/controller
+//! cargo run -p usp-examples --bin controller -- --stomp 127.0.0.1:61613 --dest /queue/usp.controller
 //! ```
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ use tr369::Route;
 use tr369::controller::{Controller, ControllerEvent};
 use tr369::msg::{Get, Msg};
 use tr369::mtp::mqtt::{MqttClient, MqttConfig, MqttVersion};
+use tr369::mtp::stomp::{StompClient, StompConfig};
 use tr369::mtp::uds::{UdsClient, UdsClientConfig};
 use tr369::mtp::websocket::{WsClient, WsClientConfig, WsServer, WsServerConfig};
 use tr369::mtp::{ConnectionId, MtpAddress};
@@ -44,6 +46,17 @@ struct Options {
     /// MQTT 3.1.1 instead of 5.
     #[arg(long)]
     mqtt311: bool,
+    /// Connect to a STOMP broker (`host:port`) and serve Agents on `--dest`.
+    #[arg(long, group = "transport")]
+    stomp: Option<String>,
+    /// The Controller's STOMP destination.
+    #[arg(long, default_value = "/queue/usp.controller")]
+    dest: String,
+    /// STOMP login and passcode.
+    #[arg(long, default_value = "guest")]
+    login: String,
+    #[arg(long, default_value = "guest")]
+    passcode: String,
     /// The Agent to manage, with the client transports.
     #[arg(long)]
     agent: Option<EndpointId>,
@@ -79,6 +92,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .accept_mqtt311_peers(true);
         builder.mtp(MqttClient::connect(config).await?);
         println!("controller {} on mqtt://{broker} topic {}", o.id, o.topic);
+    } else if let Some(broker) = &o.stomp {
+        let (host, port) = broker.rsplit_once(':').ok_or("--stomp is host:port")?;
+        let config = StompConfig::new(host, port.parse()?, o.id.clone())
+            .credentials(o.login.clone(), o.passcode.clone())
+            .destination(o.dest.clone());
+        builder.mtp(StompClient::connect(config).await?);
+        println!(
+            "controller {} on stomp://{broker} destination {}",
+            o.id, o.dest
+        );
     } else {
         let agent = o
             .agent
@@ -103,7 +126,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             (builder.mtp(client), to)
         } else {
-            return Err("choose a transport: --ws-listen, --ws-connect, --uds or --mqtt".into());
+            return Err(
+                "choose a transport: --ws-listen, --ws-connect, --uds, --mqtt or --stomp".into(),
+            );
         };
         builder.route(agent.clone(), Route::new(mtp, address));
         known = Some(agent);
