@@ -73,6 +73,38 @@ pub(crate) enum Via {
     Default,
 }
 
+/// A tokio timer that follows the earliest deadline of a sans-IO machine (the E2E
+/// sessions, the notification retries).
+#[derive(Debug)]
+pub(crate) struct Deadline {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    pub(crate) fn new() -> Self {
+        Self {
+            sleep: Box::pin(tokio::time::sleep(std::time::Duration::from_secs(3600))),
+            at: None,
+        }
+    }
+
+    /// Arms the timer for `next` (when it changed) and registers the task for wake-up;
+    /// once the deadline has passed, wakes the task at once so that it handles it.
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>, next: Option<Instant>) {
+        if next != self.at {
+            self.at = next;
+            if let Some(at) = next {
+                self.sleep.as_mut().reset(at.into());
+            }
+        }
+        if self.at.is_some() && self.sleep.as_mut().poll(cx).is_ready() {
+            self.at = None;
+            cx.waker().wake_by_ref();
+        }
+    }
+}
+
 /// The time, on tokio's clock (which tests can pause), as a `std` instant for `usp-e2e`.
 pub(crate) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
@@ -112,8 +144,7 @@ pub(crate) struct Node {
     /// them) rather than following the peer (an Agent answers in a session only when the
     /// Controller started one).
     e2e_first: bool,
-    timer: Pin<Box<tokio::time::Sleep>>,
-    timer_at: Option<Instant>,
+    timer: Deadline,
     next: usize,
     events: VecDeque<NodeEvent>,
 }
@@ -156,8 +187,7 @@ impl Node {
                 .collect(),
             routes,
             e2e_first,
-            timer: Box::pin(tokio::time::sleep(std::time::Duration::from_secs(3600))),
-            timer_at: None,
+            timer: Deadline::new(),
             next: 0,
             events: VecDeque::new(),
         }
@@ -342,18 +372,8 @@ impl Node {
             self.drain_e2e_events();
             self.drain_e2e_transmits();
         }
-        let next = self.e2e.poll_timeout();
-        if next != self.timer_at {
-            self.timer_at = next;
-            if let Some(at) = next {
-                self.timer.as_mut().reset(at.into());
-            }
-        }
-        if self.timer_at.is_some() && self.timer.as_mut().poll(cx).is_ready() {
-            // Woken: the next poll handles the deadline.
-            self.timer_at = None;
-            cx.waker().wake_by_ref();
-        }
+        // Woken when it passes: the next poll handles the deadline.
+        self.timer.poll(cx, self.e2e.poll_timeout());
     }
 
     /// Reads one Record from any transport (taking them in turn). `Ready` when something

@@ -647,10 +647,7 @@ impl Mtp for Counting {
 /// segmented and reassembled, transparently for both applications.
 #[tokio::test]
 async fn e2e_sessions_with_forced_segmentation() {
-    let mut config = SessionConfig::default();
-    config
-        .max_record_size(Some(tr369::e2e::MIN_RECORD_SIZE))
-        .unwrap();
+    let config = segmenting();
     let (a_side, c_side) = MemoryMtp::pair(1024);
     let agent_stats = Arc::new(Mutex::new((0, 0, 0)));
     let mut agent = agent_builder();

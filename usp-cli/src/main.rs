@@ -494,13 +494,7 @@ async fn connect(conn: &Conn) -> Result<(Controller, EndpointId), Failure> {
             .map_err(|e| Failure::input(format!("--connect: {e}")))?
             .peer_endpoint_id(agent.clone());
         let client = WsClient::start(config).map_err(transport)?;
-        tokio::time::timeout(timeout, client.wait_connected())
-            .await
-            .map_err(|_| Failure {
-                status: 3,
-                message: format!("no connection to {url} within {timeout:?}"),
-            })?
-            .map_err(transport)?;
+        connected_within(timeout, url, client.wait_connected()).await?;
         let mtp = builder.mtp(client);
         builder.route(
             agent.clone(),
@@ -529,13 +523,7 @@ async fn connect(conn: &Conn) -> Result<(Controller, EndpointId), Failure> {
     } else if let Some(path) = &conn.uds {
         use tr369::mtp::uds::{UdsClient, UdsClientConfig};
         let client = UdsClient::new(UdsClientConfig::controller(id, path)).map_err(transport)?;
-        tokio::time::timeout(timeout, client.connected())
-            .await
-            .map_err(|_| Failure {
-                status: 3,
-                message: format!("no connection to {path} within {timeout:?}"),
-            })?
-            .map_err(transport)?;
+        connected_within(timeout, path, client.connected()).await?;
         let mtp = builder.mtp(client);
         builder.route(
             agent.clone(),
@@ -566,13 +554,7 @@ async fn connect(conn: &Conn) -> Result<(Controller, EndpointId), Failure> {
         let config = MqttConfig::new(id, host, port)
             .version(version)
             .reply_to_topic(format!("usp/usp-cli/{}", std::process::id()));
-        let client = tokio::time::timeout(timeout, MqttClient::connect(config))
-            .await
-            .map_err(|_| Failure {
-                status: 3,
-                message: format!("no connection to {broker} within {timeout:?}"),
-            })?
-            .map_err(transport)?;
+        let client = connected_within(timeout, broker, MqttClient::connect(config)).await?;
         let mtp = builder.mtp(client);
         builder.route(
             agent.clone(),
@@ -608,6 +590,25 @@ async fn connect(conn: &Conn) -> Result<(Controller, EndpointId), Failure> {
         }
     }
     Ok((controller, agent))
+}
+
+/// Waits up to `timeout` for a transport to connect to `peer`.
+async fn connected_within<T>(
+    timeout: Duration,
+    peer: &str,
+    connecting: impl Future<Output = Result<T, tr369::mtp::MtpError>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(timeout, connecting).await {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(e)) => Err(Failure {
+            status: 3,
+            message: e.to_string(),
+        }),
+        Err(_) => Err(Failure {
+            status: 3,
+            message: format!("no connection to {peer} within {timeout:?}"),
+        }),
+    }
 }
 
 async fn request(conn: &Conn, req: impl Into<Request<'static>>) -> Result<(), Failure> {

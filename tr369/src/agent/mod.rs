@@ -450,13 +450,7 @@ impl Driver {
                 let _ = reply.send(result);
             }
             Cmd::Value { path, reply } => {
-                let value = path.rfind('.').and_then(|dot| {
-                    self.core
-                        .data
-                        .value(&path[..=dot], &path[dot + 1..])
-                        .map(|v| v.into_owned())
-                });
-                let _ = reply.send(value);
+                let _ = reply.send(self.core.value_of(&path));
             }
             Cmd::AddInstance {
                 table,
@@ -772,15 +766,9 @@ impl Driver {
 
     fn boot(&mut self, boot: &Boot) {
         let mut map = String::from("{");
-        for (i, p) in boot.parameters.iter().enumerate() {
-            let value = p.rfind('.').and_then(|dot| {
-                self.core
-                    .data
-                    .value(&p[..=dot], &p[dot + 1..])
-                    .map(|v| v.into_owned())
-            });
-            if let Some(value) = value {
-                if i > 0 && map.len() > 1 {
+        for p in &boot.parameters {
+            if let Some(value) = self.core.value_of(p) {
+                if map.len() > 1 {
                     map.push(',');
                 }
                 notify::json_string(&mut map, p);

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::pin::Pin;
 use std::task::Context;
 use std::time::{Duration, Instant};
 
@@ -15,6 +14,7 @@ use usp_types::EndpointId;
 use super::model::{NotifType, SUBSCRIPTION_TABLE};
 use super::serve::{Change, Core};
 use super::{Driver, Fault, Operation};
+use crate::node::Deadline;
 
 /// One enabled Subscription, read from its row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +43,7 @@ struct Waiting {
 #[derive(Debug)]
 pub(super) struct Outbox {
     waiting: HashMap<(EndpointId, String), Waiting>,
-    timer: Pin<Box<tokio::time::Sleep>>,
-    timer_at: Option<Instant>,
+    timer: Deadline,
     rng: u64,
 }
 
@@ -58,9 +57,9 @@ impl Outbox {
     pub(super) fn new() -> Self {
         Self {
             waiting: HashMap::new(),
-            timer: Box::pin(tokio::time::sleep(Duration::from_secs(3600))),
-            timer_at: None,
-            rng: u64::from(std::process::id()) << 32 | 0x9e37_79b9,
+            timer: Deadline::new(),
+            // Non-zero (xorshift stays at 0) and different for every Agent.
+            rng: crate::node::seed() | 1,
         }
     }
 
@@ -104,7 +103,6 @@ impl Outbox {
         }
         waiting.next = crate::node::now() + self.wait(waiting.min_wait, waiting.multiplier, 1);
         self.waiting.insert((to, msg_id), waiting);
-        self.timer_at = None;
     }
 
     /// A NotifyResp arrived (R-NOT.3: the next notification starts from zero retries,
@@ -157,7 +155,6 @@ impl Outbox {
             }
         }
         if !due.is_empty() {
-            self.timer_at = None;
             return Some(due);
         }
         let next = self
@@ -165,16 +162,7 @@ impl Outbox {
             .values()
             .map(|w| w.expires.map_or(w.next, |e| e.min(w.next)))
             .min();
-        if next != self.timer_at {
-            self.timer_at = next;
-            if let Some(at) = next {
-                self.timer.as_mut().reset(at.into());
-            }
-        }
-        if self.timer_at.is_some() && self.timer.as_mut().poll(cx).is_ready() {
-            self.timer_at = None;
-            cx.waker().wake_by_ref();
-        }
+        self.timer.poll(cx, next);
         None
     }
 }

@@ -638,11 +638,17 @@ impl Core {
 
     /// The value of a parameter named relative to `object`.
     fn stored(&self, object: &str, param: &str) -> Option<String> {
+        // `object` may be empty: `param` is then a whole Parameter Path.
         let v = match param.rsplit_once('.') {
             Some((sub, name)) => self.data.value(&format!("{object}{sub}."), name),
             None => self.data.value(object, param),
         };
         v.map(std::borrow::Cow::into_owned)
+    }
+
+    /// The value of the parameter at `path` (`Device.DeviceInfo.SoftwareVersion`).
+    pub(crate) fn value_of(&self, path: &str) -> Option<String> {
+        self.stored("", path)
     }
 
     /// The `Device.LocalAgent.Controller.{i}` path of a Controller, created when missing.
