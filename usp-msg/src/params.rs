@@ -16,6 +16,12 @@ use crate::owned::IntoOwned;
 /// back to the same bytes. A peer may repeat a key; as in protobuf, the last value wins for
 /// [`get`](Self::get), and [`iter`](Self::iter) yields every entry as received.
 ///
+/// A decoded map whose entries came one after the other in the layout every encoder writes
+/// keeps them as that stretch of the input: decoding checks every entry (layout, UTF-8) and
+/// counts them, and reading splits them into keys and values as it goes, without allocating.
+/// The first change ([`insert`](Self::insert), [`extend`](Extend::extend)) turns the map
+/// into a list of its entries. Either way the map behaves the same.
+///
 /// ```
 /// use usp_msg::Params;
 ///
@@ -24,10 +30,98 @@ use crate::owned::IntoOwned;
 /// assert_eq!(p.get("Enable"), Some("false"));
 /// assert_eq!(p.len(), 2);
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Params<'a> {
-    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    repr: Repr<'a>,
 }
+
+/// How a [`Params`] holds its entries.
+#[derive(Clone)]
+enum Repr<'a> {
+    /// Entries built, edited, or decoded in another layout, in order.
+    List(Vec<(Cow<'a, str>, Cow<'a, str>)>),
+    /// Entries as decoded (see [`Run`]).
+    Run(Run<'a>),
+}
+
+impl Default for Repr<'_> {
+    fn default() -> Self {
+        Self::List(Vec::new())
+    }
+}
+
+/// A run of map entries as they were received: `text` goes from the length of the first
+/// entry to the end of the last, with the field's key (`key`) between entries; every entry
+/// has the layout [`fast_entry`] reads, which decoding checked.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    text: &'a str,
+    len: usize,
+    key: u8,
+}
+
+impl<'a> Run<'a> {
+    fn iter(self) -> RunIter<'a> {
+        RunIter {
+            text: self.text,
+            at: 0,
+            left: self.len,
+        }
+    }
+}
+
+/// The entries of a [`Run`], split as they are read.
+struct RunIter<'a> {
+    text: &'a str,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for RunIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        // Decoding checked every entry: this finds each one.
+        let (key, value, end) = fast_entry(self.text.as_bytes(), self.text, self.at)?;
+        self.at = end + 1;
+        self.left -= 1;
+        Some((key, value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+/// The entries of a [`Params`], as `(key, value)`.
+enum Iter<'p> {
+    List(std::slice::Iter<'p, (Cow<'p, str>, Cow<'p, str>)>),
+    Run(RunIter<'p>),
+}
+
+impl<'p> Iterator for Iter<'p> {
+    type Item = (&'p str, &'p str);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::List(entries) => entries.next().map(|(k, v)| (&**k, &**v)),
+            Self::Run(run) => run.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::List(entries) => entries.size_hint(),
+            Self::Run(run) => run.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 impl<'a> Params<'a> {
     /// An empty map.
@@ -37,53 +131,66 @@ impl<'a> Params<'a> {
 
     /// The value of `key` (the last one, should a peer have sent it twice).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| &**v)
+        match &self.repr {
+            Repr::List(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| &**v),
+            Repr::Run(run) => run.iter().filter(|(k, _)| *k == key).last().map(|(_, v)| v),
+        }
     }
 
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key)
+        self.iter().any(|(k, _)| k == key)
     }
 
     /// Sets `key` to `value`, replacing any value it had.
     pub fn insert(&mut self, key: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
         let key = key.into();
-        self.entries.retain(|(k, _)| *k != key);
-        self.entries.push((key, value.into()));
+        let mut entries = self.take_list();
+        entries.retain(|(k, _)| *k != key);
+        entries.push((key, value.into()));
+        self.repr = Repr::List(entries);
     }
 
     /// The entries in order, as `(key, value)`.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.entries.iter().map(|(k, v)| (&**k, &**v))
+        match &self.repr {
+            Repr::List(entries) => Iter::List(entries.iter()),
+            Repr::Run(run) => Iter::Run(run.iter()),
+        }
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.repr {
+            Repr::List(entries) => entries.len(),
+            Repr::Run(run) => run.len,
+        }
     }
 
     /// Whether there is no entry.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// The entries as a list, taken out of `self` (a run is split into one), for a change
+    /// after which the caller puts the list back.
+    fn take_list(&mut self) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+        match std::mem::take(&mut self.repr) {
+            Repr::List(entries) => entries,
+            Repr::Run(run) => run
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)))
+                .collect(),
+        }
     }
 
     /// Converts every borrowed string into an owned one.
     pub fn into_owned(self) -> Params<'static> {
         IntoOwned::into_owned(self)
-    }
-
-    /// Reads one entry, the body of a map field, in any layout.
-    fn push_entry(&mut self, d: &mut Decoder<'a>, field: &'static str) -> Result<(), DecodeError> {
-        let range = d.len_delimited()?;
-        let (key, value) = slow_entry(d, range, field)?;
-        // Kept in wire order; duplicates are resolved by `get` (last wins).
-        self.entries
-            .push((Cow::Borrowed(key), Cow::Borrowed(value)));
-        Ok(())
     }
 
     fn entry_len(k: &str, v: &str) -> usize {
@@ -112,8 +219,8 @@ impl<'a> IntoIterator for Params<'a> {
     type IntoIter = std::vec::IntoIter<(Cow<'a, str>, Cow<'a, str>)>;
 
     /// The entries in order, so that a `Params` can be passed wherever pairs are taken.
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    fn into_iter(mut self) -> Self::IntoIter {
+        self.take_list().into_iter()
     }
 }
 
@@ -123,15 +230,31 @@ impl fmt::Debug for Params<'_> {
     }
 }
 
+/// Entries in the same order, each with the same key and value.
+impl PartialEq for Params<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Params<'_> {}
+
 impl IntoOwned for Params<'_> {
     type Owned = Params<'static>;
     fn into_owned(self) -> Params<'static> {
-        Params {
-            entries: self
-                .entries
+        let entries = match self.repr {
+            // Strings already owned are moved, not copied.
+            Repr::List(entries) => entries
                 .into_iter()
                 .map(|(k, v)| (IntoOwned::into_owned(k), IntoOwned::into_owned(v)))
                 .collect(),
+            Repr::Run(run) => run
+                .iter()
+                .map(|(k, v)| (Cow::Owned(k.to_owned()), Cow::Owned(v.to_owned())))
+                .collect(),
+        };
+        Params {
+            repr: Repr::List(entries),
         }
     }
 }
@@ -210,6 +333,74 @@ fn slow_entry<'a>(
     Ok((key, value))
 }
 
+/// Reads the entries of a map into `entries`, from the one whose key was just read, in any
+/// layout; the entries that follow it with the same one-byte key (`run`) are read here
+/// too, without going back through the message's field loop.
+fn decode_list<'a>(
+    entries: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    d: &mut Decoder<'a>,
+    run: Option<u8>,
+    field: &'static str,
+) -> Result<(), DecodeError> {
+    reserve_run(entries, d, run);
+    loop {
+        if let Some(rest) = d.rest_str() {
+            let (read, left) = fast_entries(entries, rest, run);
+            d.advance(read);
+            if !left {
+                return Ok(());
+            }
+        }
+        let range = d.len_delimited()?;
+        let (key, value) = slow_entry(d, range, field)?;
+        // Kept in wire order; duplicates are resolved by `get` (last wins).
+        entries.push((Cow::Borrowed(key), Cow::Borrowed(value)));
+        if !d.next_is(run) {
+            return Ok(());
+        }
+    }
+}
+
+/// The run of map entries at the start of `b`, which starts with the length of the first
+/// entry (its key was read): where it ends and how many entries it has, when every entry
+/// has the layout the encoder writes (`0x0a len key 0x12 len value`, lengths below 128, a
+/// field left out exactly when it is empty) and the next one follows with the key `key`.
+///
+/// In valid UTF-8 no character holds a byte below 0x80 and no continuation byte follows
+/// one, so in such a run every string starts and ends on a character boundary but the
+/// last, which ends where the run does.
+fn scan_run(b: &[u8], key: u8) -> Option<(usize, usize)> {
+    let mut at = 0;
+    let mut count = 0;
+    loop {
+        let end = canonical_entry(b, at)?;
+        count += 1;
+        if b.get(end) != Some(&key) {
+            return Some((end, count));
+        }
+        at = end + 1;
+    }
+}
+
+/// The end of the entry whose length is at `at` in `b`, when it has the layout the encoder
+/// writes (see [`scan_run`]).
+#[inline(always)]
+fn canonical_entry(b: &[u8], at: usize) -> Option<usize> {
+    let len = usize::from(*b.get(at).filter(|len| **len < 0x80)?);
+    let end = at + 1 + len;
+    if end > b.len() {
+        return None;
+    }
+    let mut i = at + 1;
+    for tag in [0x0a, 0x12] {
+        if i < end && b.get(i) == Some(&tag) {
+            let len = usize::from(*b.get(i + 1).filter(|len| (1..0x80).contains(*len))?);
+            i += 2 + len;
+        }
+    }
+    (i == end).then_some(end)
+}
+
 impl<'a> Field<'a> for Params<'a> {
     const WIRE: u32 = LEN;
     fn decode(
@@ -221,35 +412,51 @@ impl<'a> Field<'a> for Params<'a> {
         if key & 7 != LEN {
             return d.skip(key);
         }
-        // The entries of a map come one after the other: make room for them all at once,
-        // and take them here without going back through the message's field loop, straight
-        // from the valid UTF-8 stretch when the message lies in it.
         let run = one_byte_key(key);
-        reserve_run(&mut self.entries, d, run);
-        loop {
-            if let Some(rest) = d.rest_str() {
-                let (read, left) = fast_entries(&mut self.entries, rest, run);
-                d.advance(read);
-                if !left {
-                    return Ok(());
-                }
-            }
-            self.push_entry(d, field)?;
-            if !d.next_is(run) {
-                return Ok(());
-            }
+        // The common case: the map is read in one run, in the layout every encoder writes,
+        // from the valid UTF-8 stretch. It is checked and kept as it is.
+        if let (Repr::List(entries), Some(run_key), Some(rest)) = (&self.repr, run, d.rest_str())
+            && entries.is_empty()
+            && let Some((read, len)) = scan_run(rest.as_bytes(), run_key)
+            // `get` checks that the run ends on a character boundary: then so does every
+            // string in it (see `scan_run`).
+            && let Some(text) = rest.get(..read)
+        {
+            self.repr = Repr::Run(Run {
+                text,
+                len,
+                key: run_key,
+            });
+            d.advance(read);
+            return Ok(());
         }
+        let mut entries = self.take_list();
+        let result = decode_list(&mut entries, d, run, field);
+        self.repr = Repr::List(entries);
+        result
     }
 
     fn size(&self, number: u32, _: &mut Vec<u32>) -> usize {
-        self.entries
-            .iter()
-            .map(|(k, v)| wire::len_field_len(number, Self::entry_len(k, v)))
-            .sum()
+        match &self.repr {
+            // A run read from this field is written back as it is: its layout is the one
+            // written below.
+            Repr::Run(run) if u32::from(run.key) == number << 3 | LEN => 1 + run.text.len(),
+            _ => self
+                .iter()
+                .map(|(k, v)| wire::len_field_len(number, Self::entry_len(k, v)))
+                .sum(),
+        }
     }
 
     fn write(&self, number: u32, out: &mut Vec<u8>, _: &[u32], _: &mut usize) {
-        for (k, v) in &self.entries {
+        if let Repr::Run(run) = &self.repr
+            && u32::from(run.key) == number << 3 | LEN
+        {
+            out.push(run.key);
+            out.extend_from_slice(run.text.as_bytes());
+            return;
+        }
+        for (k, v) in self.iter() {
             // Like protobuf-c and prost, an empty key or value is left out of the entry.
             wire::put_len_header(out, number, Self::entry_len(k, v));
             wire::put_opt_bytes(out, 1, k.as_bytes());

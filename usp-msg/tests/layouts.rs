@@ -412,3 +412,130 @@ fn a_decoded_get_resp_equals_the_one_built() {
     let wire = m.encode_to_vec();
     assert_eq!(Msg::decode(&wire).unwrap(), m);
 }
+
+// ---------------------------------------------------------------------------------------
+// A map read as one run of the input (see `Params`) behaves as a list of its entries.
+
+/// A Boot! Event whose params are `entries`, duplicates included, in the layout encoders
+/// write.
+fn event_wire(entries: &[(&str, &str)]) -> Vec<u8> {
+    event_wire_with(entries, false)
+}
+
+fn event_params<'m>(m: &'m Msg<'_>) -> &'m Params<'m> {
+    match m.body() {
+        Body::Request(Request::Notify(n)) => &n.as_event().unwrap().params,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The same Event with each entry written with both fields spelled out, empty or not: a
+/// layout no encoder writes, which the decoder reads into a list.
+fn event_wire_spelled_out(entries: &[(&str, &str)]) -> Vec<u8> {
+    event_wire_with(entries, true)
+}
+
+fn event_wire_with(entries: &[(&str, &str)], spelled_out: bool) -> Vec<u8> {
+    let field = |number, s: &str| {
+        if s.is_empty() && !spelled_out {
+            Vec::new()
+        } else {
+            len_field(number, s.as_bytes())
+        }
+    };
+    let mut params = Vec::new();
+    for (k, v) in entries {
+        params.extend(len_field(3, &[field(1, k), field(2, v)].concat()));
+    }
+    let event = [len_field(1, b"Device."), len_field(2, b"Boot!"), params].concat();
+    let notify = [len_field(1, b"boot-sub"), len_field(3, &event)].concat();
+    [
+        len_field(1, &[len_field(1, b"n-1"), vec![0x10, 3]].concat()),
+        len_field(2, &len_field(1, &len_field(8, &notify))),
+    ]
+    .concat()
+}
+
+#[test]
+fn a_decoded_map_reads_like_the_list_it_was_built_from() {
+    // Duplicates kept, as a peer may send them; empty keys and values; text that is not
+    // ASCII.
+    let entries = [
+        ("Cause", "LocalReboot"),
+        ("CommandKey", ""),
+        ("", "no name"),
+        ("Emoji", "caf\u{e9} \u{1f600}"),
+        ("Cause", "RemoteReboot"),
+    ];
+    let wire = event_wire(&entries);
+    let m = Msg::decode(&wire).unwrap();
+    let run = event_params(&m);
+    let spelled_out = event_wire_spelled_out(&entries);
+    let m2 = Msg::decode(&spelled_out).unwrap();
+    let list = event_params(&m2);
+    for p in [run, list] {
+        assert_eq!(p.len(), 5);
+        assert_eq!(p.iter().len(), 5);
+        assert_eq!(p.iter().collect::<Vec<_>>(), entries);
+        // The last value wins, as in protobuf.
+        assert_eq!(p.get("Cause"), Some("RemoteReboot"));
+        assert_eq!(p.get(""), Some("no name"));
+        assert_eq!(p.get("CommandKey"), Some(""));
+        assert_eq!(p.get("Missing"), None);
+        assert!(p.contains_key("Emoji"));
+        assert!(!p.contains_key("Missing"));
+    }
+    // Equal both ways, owned or not, and alike in every view.
+    assert_eq!(run, list);
+    assert_eq!(list, run);
+    assert_eq!(run.clone().into_owned(), *list);
+    assert_eq!(
+        run.clone().into_iter().collect::<Vec<_>>(),
+        list.clone().into_iter().collect::<Vec<_>>()
+    );
+    assert_eq!(format!("{run:?}"), format!("{list:?}"));
+    assert_ne!(run, &Params::new());
+    // Both are written in the usual layout.
+    assert_eq!(m2.encode_to_vec(), wire);
+}
+
+#[test]
+fn a_decoded_map_changes_into_a_list() {
+    let wire = event_wire(&[("A", "1"), ("B", "2"), ("A", "3")]);
+    let m = Msg::decode(&wire).unwrap();
+    let mut p = event_params(&m).clone();
+    // Replacing removes every entry of the key, the run's and the new one alike.
+    p.insert("A", "4");
+    assert_eq!(p.iter().collect::<Vec<_>>(), [("B", "2"), ("A", "4")]);
+    p.extend([("C", "5")]);
+    assert_eq!(p.len(), 3);
+    assert_eq!(p.get("C"), Some("5"));
+}
+
+#[test]
+fn a_decoded_map_is_written_back_as_read_and_moves_to_another_field() {
+    let entries = [
+        ("Cause", "LocalReboot"),
+        ("FirmwareUpdated", "false"),
+        ("X", ""),
+    ];
+    let wire = event_wire(&entries);
+    let m = Msg::decode(&wire).unwrap();
+    assert_eq!(m.encode_to_vec(), wire);
+    assert_eq!(m.encoded_len(), wire.len());
+    // Event.params is field 3, Operate.input_args field 4: the entries are written with
+    // the key of the field they are in now.
+    let params = event_params(&m).clone();
+    let operate = usp_msg::Operate::new("Device.Reboot()").args(entries);
+    let mut moved = usp_msg::Operate::new("Device.Reboot()");
+    moved.input_args = params;
+    let expected = Msg::request("o-1", operate).encode_to_vec();
+    let moved_msg = Msg::request("o-1", moved);
+    assert_eq!(moved_msg.encoded_len(), expected.len());
+    assert_eq!(moved_msg.encode_to_vec(), expected);
+    let back = Msg::decode(&expected).unwrap();
+    let Body::Request(Request::Operate(op)) = back.body() else {
+        panic!()
+    };
+    assert_eq!(op.input_args.iter().collect::<Vec<_>>(), entries);
+}
