@@ -351,45 +351,27 @@ fn long_len(buf: &[u8], pos: usize) -> Result<(usize, usize), DecodeError> {
 /// A stretch of `buf` that holds `range` and is valid UTF-8, with the offset where it
 /// starts; `None` when `range` is not valid UTF-8 itself.
 ///
-/// Validation is by `std::str::from_utf8`, whose cost is mostly a fixed part per call and
-/// a few instructions per byte it cannot read a word at a time: bytes before the first
-/// 8-byte-aligned address and the last `len % 16` bytes. The stretch is chosen for that:
-///
-/// - it starts at the aligned address at or before the string when the bytes in between
-///   are ASCII (keys and short lengths usually are);
-/// - when a byte that is not ASCII follows the string closely (a two-byte length of the
-///   next field: the string is the last text before an embedded message of 128 bytes or
-///   more), it stops before that byte, on a multiple of 16 bytes when there is room, so
-///   that validation does not run into it, fail, and start again;
-/// - otherwise it runs to the end of the message, which usually holds more strings, or up
-///   to the first invalid byte (found by a first call, checked again by a second).
+/// The stretch usually runs from the string to the end of the message, which holds more
+/// strings, or to the first invalid byte before it: `from_utf8` finds that byte, and the
+/// text before it is checked again to be had as a `str`. When a byte that is not ASCII
+/// comes within [`WINDOW`] bytes after the string (the two-byte length of an embedded
+/// message of 128 bytes or more, which follows the last string of a message such as
+/// `Notify.subscription_id`), the stretch is the string alone: checking on would only run
+/// into that byte, fail, and start again.
 #[inline(never)]
 fn check_text(buf: &[u8], range: Range<usize>) -> Option<(usize, &str)> {
     let Range { start, end } = range;
-    let (lo, hi) = match buf.get(end..end + WINDOW) {
-        Some(window) => match u128::from_le_bytes(window.try_into().ok()?) & HIGH_BITS {
-            0 => (aligned_start(buf, start), buf.len()),
-            // Little-endian: the lowest set bit is in the first byte that is not ASCII.
-            high => {
-                let stop = end + high.trailing_zeros() as usize / 8;
-                let lo = aligned_start(buf, start);
-                match lo + (end - lo).next_multiple_of(16) {
-                    blocks if blocks <= stop => (lo, blocks),
-                    _ => (start, end),
-                }
-            }
-        },
+    let near = match buf.get(end..end + WINDOW) {
+        Some(window) => u128::from_le_bytes(window.try_into().ok()?) & HIGH_BITS != 0,
         // The message ends within the window.
-        None => (aligned_start(buf, start), buf.len()),
+        None => false,
     };
-    let candidate = buf.get(lo..hi)?;
+    let candidate = buf.get(start..if near { end } else { buf.len() })?;
     match std::str::from_utf8(candidate) {
-        Ok(text) => Some((lo, text)),
-        // `lo..start` is ASCII: the first invalid sequence is in the string when it is
-        // not after it.
-        Err(e) if lo + e.valid_up_to() < end => None,
+        Ok(text) => Some((start, text)),
+        Err(e) if e.valid_up_to() < range.len() => None,
         Err(e) => Some((
-            lo,
+            start,
             std::str::from_utf8(candidate.get(..e.valid_up_to())?).ok()?,
         )),
     }
@@ -400,18 +382,6 @@ const WINDOW: usize = 16;
 
 /// The high bit of each of [`WINDOW`] bytes.
 const HIGH_BITS: u128 = u128::from_ne_bytes([0x80; WINDOW]);
-
-/// `start`, or the 8-byte-aligned position before it when every byte in between is ASCII
-/// (so that `from_utf8` reads words from the start of the stretch).
-#[inline(always)]
-fn aligned_start(buf: &[u8], start: usize) -> usize {
-    let misalignment = buf.as_ptr().addr().wrapping_add(start) & 7;
-    let lo = start.wrapping_sub(misalignment);
-    match buf.get(lo..start) {
-        Some(gap) if gap.iter().fold(0, |acc, b| acc | b) < 0x80 => lo,
-        _ => start,
-    }
-}
 
 /// A malformed encoding at `offset`.
 #[cold]
@@ -522,18 +492,15 @@ mod tests {
         let mut d = Decoder::new(buf);
         assert_eq!(d.str_at(2..5), Some("abc"));
         // The message ends within the window after the string: the stretch runs from the
-        // string (or the aligned position before it, the bytes in between being ASCII) to
-        // the invalid byte.
-        assert!(d.text_at <= 2);
-        assert_eq!(d.text_at + d.text.len(), 9);
+        // string to the invalid byte.
+        assert_eq!((d.text_at, d.text), (2, "abc\x12\x02de"));
         let stretch = (d.text_at, d.text.as_ptr());
         // The second string is cut from it.
         assert_eq!(d.str_at(7..9), Some("de"));
         assert_eq!((d.text_at, d.text.as_ptr()), stretch);
         // Past the invalid byte, a new stretch.
         assert_eq!(d.str_at(12..13), Some("f"));
-        assert!(d.text_at >= 10);
-        assert_eq!(d.text_at + d.text.len(), 13);
+        assert_eq!((d.text_at, d.text), (12, "f"));
         // A range over the invalid byte is refused.
         assert_eq!(d.str_at(7..10), None);
     }
@@ -547,8 +514,7 @@ mod tests {
         buf.extend_from_slice(&[b'x'; 161]);
         let mut d = Decoder::new(&buf);
         assert_eq!(d.str_at(2..10), Some("boot-sub"));
-        assert!(d.text_at <= 2 && d.text_at + d.text.len() >= 10);
-        assert!(d.text_at + d.text.len() <= 13, "{}", d.text.len());
+        assert_eq!((d.text_at, d.text), (2, "boot-sub"));
         // The text after the length gets a stretch of its own, to the end.
         assert_eq!(d.str_at(15..20), Some("xxxxx"));
         assert_eq!(d.text_at + d.text.len(), buf.len());
