@@ -33,11 +33,11 @@ pub(crate) trait Message<'a>: Encode + Default {
     /// message, map, repeated field or oneof.
     const FLAT: bool;
 
-    /// Reads the fields of `body`, a whole message of a [`FLAT`](Self::FLAT) type inside a
-    /// valid UTF-8 stretch, as long as they come in field-number order with one-byte lengths
-    /// and values (how every encoder writes them); returns how many bytes it read, all of
-    /// `body` when nothing is left to [`decode_body`](Self::decode_body).
-    fn read_flat(&mut self, body: &'a str) -> usize;
+    /// Reads the fields of the message at `at..end` of `text`, a valid UTF-8 stretch, when
+    /// the type is [`FLAT`](Self::FLAT), as long as they come in field-number order with
+    /// one-byte lengths and values (how every encoder writes them); returns where it
+    /// stopped, `end` when nothing is left to [`decode_body`](Self::decode_body).
+    fn read_flat(&mut self, text: &'a str, at: usize, end: usize) -> usize;
 
     /// Reads the fields of the message up to its end, merging them into `self`: the last
     /// occurrence of a singular field wins, repeated ones append, embedded messages merge,
@@ -86,13 +86,13 @@ pub(crate) trait Field<'a> {
     /// Whether the field is a string or a number, which [`read_flat`](Self::read_flat)
     /// reads.
     const FLAT: bool = false;
-    /// Reads the value of the field whose key ends at `at` in `bytes`, the rest of a message
-    /// that lies in a valid UTF-8 stretch (`body` is the same as a `str`), when it has the
-    /// common form (a length or value of one byte); returns where it ends. `None` leaves the
-    /// field to [`decode`](Self::decode).
+    /// Reads the value of the field whose key ends at `at` in `bytes`, a valid UTF-8
+    /// stretch (`text` is the same as a `str`) that holds the message up to `end`, when it
+    /// has the common form (a length or value of one byte); returns where it ends, at most
+    /// `end`. `None` leaves the field to [`decode`](Self::decode).
     #[inline(always)]
-    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
-        let _ = (bytes, body, at);
+    fn read_flat(&mut self, bytes: &[u8], text: &'a str, at: usize, end: usize) -> Option<usize> {
+        let _ = (bytes, text, at, end);
         None
     }
     /// Reads one occurrence of the field whose key (`number << 3 | wire type`) was just
@@ -114,11 +114,14 @@ impl<'a> Field<'a> for Cow<'a, str> {
     const WIRE: u32 = LEN;
     const FLAT: bool = true;
     #[inline(always)]
-    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
+    fn read_flat(&mut self, bytes: &[u8], text: &'a str, at: usize, end: usize) -> Option<usize> {
         let len = usize::from(*bytes.get(at).filter(|len| **len < 0x80)?);
-        let end = at + 1 + len;
-        *self = Cow::Borrowed(body.get(at + 1..end)?);
-        Some(end)
+        let after = at + 1 + len;
+        if after > end {
+            return None;
+        }
+        *self = Cow::Borrowed(text.get(at + 1..after)?);
+        Some(after)
     }
     #[inline(always)]
     fn decode(
@@ -147,7 +150,10 @@ impl<'a> Field<'a> for bool {
     const WIRE: u32 = VARINT;
     const FLAT: bool = true;
     #[inline(always)]
-    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize, end: usize) -> Option<usize> {
+        if at >= end {
+            return None;
+        }
         *self = *bytes.get(at).filter(|value| **value < 0x80)? != 0;
         Some(at + 1)
     }
@@ -178,7 +184,10 @@ impl<'a> Field<'a> for u32 {
     const WIRE: u32 = I32;
     const FLAT: bool = true;
     #[inline(always)]
-    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+    fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize, end: usize) -> Option<usize> {
+        if at + 4 > end {
+            return None;
+        }
         let &[a, b, c, d] = bytes.get(at..at + 4)? else {
             return None;
         };
@@ -210,11 +219,11 @@ impl<'a> Field<'a> for usp_types::ErrorCode {
     const WIRE: u32 = I32;
     const FLAT: bool = true;
     #[inline(always)]
-    fn read_flat(&mut self, bytes: &[u8], body: &'a str, at: usize) -> Option<usize> {
+    fn read_flat(&mut self, bytes: &[u8], text: &'a str, at: usize, end: usize) -> Option<usize> {
         let mut raw = 0u32;
-        let end = raw.read_flat(bytes, body, at)?;
+        let after = raw.read_flat(bytes, text, at, end)?;
         *self = Self::new(raw);
-        Some(end)
+        Some(after)
     }
     #[inline(always)]
     fn decode(
@@ -445,15 +454,15 @@ macro_rules! message {
                 $( && $crate::codec::no_oneof(stringify!($ofield)) )*;
 
             #[inline]
-            fn read_flat(&mut self, body: &'a str) -> usize {
-                let bytes = body.as_bytes();
-                let mut at = 0;
+            fn read_flat(&mut self, text: &'a str, mut at: usize, end: usize) -> usize {
+                let bytes = text.as_bytes();
                 $(
                     if $crate::codec::key::<'a, $ty>($number) < 0x80
+                        && at < end
                         && bytes.get(at) == Some(&($crate::codec::key::<'a, $ty>($number) as u8))
                     {
-                        match $crate::codec::Field::read_flat(&mut self.$field, bytes, body, at + 1) {
-                            Some(end) => at = end,
+                        match $crate::codec::Field::read_flat(&mut self.$field, bytes, text, at + 1, end) {
+                            Some(after) => at = after,
                             None => return at,
                         }
                     }

@@ -232,15 +232,15 @@ impl<'a> Decoder<'a> {
         let range = self.len_delimited()?;
         let start = range.start.wrapping_sub(self.text_at);
         let end = range.end.wrapping_sub(self.text_at);
-        let read = match self.text.get(start..end) {
-            Some(body) => {
-                let read = message.read_flat(body);
-                if read == body.len() {
-                    return Ok(());
-                }
-                read
+        // Wrapped offsets (a message starting before the stretch) fail the test.
+        let read = if start <= end && end <= self.text.len() {
+            let reached = message.read_flat(self.text, start, end);
+            if reached == end {
+                return Ok(());
             }
-            None => 0,
+            reached - start
+        } else {
+            0
         };
         if self.depth >= MAX_DEPTH {
             return Err(DecodeError::TooDeep);

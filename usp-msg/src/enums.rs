@@ -79,7 +79,10 @@ macro_rules! open_enum {
             const WIRE: u32 = VARINT;
             const FLAT: bool = true;
             #[inline(always)]
-            fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize) -> Option<usize> {
+            fn read_flat(&mut self, bytes: &[u8], _: &'a str, at: usize, end: usize) -> Option<usize> {
+                if at >= end {
+                    return None;
+                }
                 *self = Self(i32::from(*bytes.get(at).filter(|value| **value < 0x80)?));
                 Some(at + 1)
             }
