@@ -30,8 +30,10 @@ const ITERATIONS: u64 = 1000;
 /// The libraries compared, as named on the command line of the measured child.
 const LIBS: [&str; 2] = ["usp-msg", "rusp-lib"];
 
-/// The operations measured.
-const OPS: [&str; 2] = ["decode", "encode"];
+/// The operations measured. `decode+read` is a decode followed by reading every entry of
+/// every map (usp-msg splits a map into keys and values as it is read), and is measured
+/// for usp-msg only: it is compared with rusp-lib's `decode`, which builds its maps.
+const OPS: [&str; 3] = ["decode", "decode+read", "encode"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,7 +59,14 @@ fn repeat(op: &str, lib: &str, wire: &[u8], iterations: u64) {
                 drop(black_box(usp_msg::Msg::decode(black_box(wire)).unwrap()));
             }
         }
-        ("decode", "rusp-lib") => {
+        ("decode+read", "usp-msg") => {
+            for _ in 0..iterations {
+                let msg = usp_msg::Msg::decode(black_box(wire)).unwrap();
+                black_box(read_maps(&msg));
+                drop(black_box(msg));
+            }
+        }
+        ("decode" | "decode+read", "rusp-lib") => {
             for _ in 0..iterations {
                 drop(black_box(
                     rusp_lib::usp_decoder::try_decode_msg(black_box(wire)).unwrap(),
@@ -77,6 +86,23 @@ fn repeat(op: &str, lib: &str, wire: &[u8], iterations: u64) {
             }
         }
         other => panic!("unknown operation or library {other:?}"),
+    }
+}
+
+/// Reads every entry of the maps of the Messages the cases hold (Event arguments, GetResp
+/// parameters); returns the total length of keys and values.
+fn read_maps(msg: &usp_msg::Msg<'_>) -> usize {
+    use usp_msg::{Body, Request, Response};
+    let entries = |p: &usp_msg::Params<'_>| p.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+    match msg.body() {
+        Body::Request(Request::Notify(n)) => n.as_event().map_or(0, |e| entries(&e.params)),
+        Body::Response(Response::GetResp(r)) => r
+            .req_path_results
+            .iter()
+            .flat_map(|r| &r.resolved_path_results)
+            .map(|r| entries(&r.result_params))
+            .sum(),
+        _ => 0,
     }
 }
 
