@@ -28,6 +28,7 @@ mod memory;
 #[cfg_attr(docsrs, doc(cfg(feature = "mqtt")))]
 pub mod mqtt;
 mod mtp;
+mod poll_sender;
 #[cfg(feature = "stomp")]
 #[cfg_attr(docsrs, doc(cfg(feature = "stomp")))]
 pub mod stomp;

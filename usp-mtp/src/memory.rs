@@ -2,9 +2,9 @@
 
 use std::task::{Context, Poll};
 
+use crate::poll_sender::PollSender;
 use bytes::Bytes;
 use tokio::sync::mpsc;
-use tokio_util_free::PollSender;
 
 use crate::{Inbound, Mtp, MtpAddress, MtpError, MtpErrorKind, MtpKind, Outbound};
 
@@ -13,7 +13,7 @@ use crate::{Inbound, Mtp, MtpAddress, MtpError, MtpErrorKind, MtpKind, Outbound}
 #[derive(Debug)]
 pub struct MemoryMtp {
     rx: mpsc::Receiver<Bytes>,
-    tx: PollSender,
+    tx: PollSender<Bytes>,
     closed: bool,
 }
 
@@ -77,96 +77,6 @@ impl Mtp for MemoryMtp {
         self.tx.close();
         self.rx.close();
         Poll::Ready(Ok(()))
-    }
-}
-
-/// A minimal poll-based sender over a bounded tokio channel (what `tokio-util`'s
-/// `PollSender` does, without the dependency): reserve a permit, then send into it.
-mod tokio_util_free {
-    use std::future::Future;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-
-    use bytes::Bytes;
-    use tokio::sync::mpsc;
-
-    use crate::MtpError;
-
-    type Reserve = Pin<
-        Box<
-            dyn Future<Output = Result<mpsc::OwnedPermit<Bytes>, mpsc::error::SendError<()>>>
-                + Send,
-        >,
-    >;
-
-    pub(crate) struct PollSender {
-        sender: Option<mpsc::Sender<Bytes>>,
-        reserving: Option<Reserve>,
-        permit: Option<mpsc::OwnedPermit<Bytes>>,
-    }
-
-    impl std::fmt::Debug for PollSender {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("PollSender")
-                .field("ready", &self.permit.is_some())
-                .finish()
-        }
-    }
-
-    impl PollSender {
-        pub(crate) fn new(sender: mpsc::Sender<Bytes>) -> Self {
-            Self {
-                sender: Some(sender),
-                reserving: None,
-                permit: None,
-            }
-        }
-
-        pub(crate) fn poll_reserve(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), MtpError>> {
-            if self.permit.is_some() {
-                return Poll::Ready(Ok(()));
-            }
-            if self.reserving.is_none() {
-                let Some(sender) = self.sender.clone() else {
-                    return Poll::Ready(Err(MtpError::closed()));
-                };
-                self.reserving = Some(Box::pin(sender.reserve_owned()));
-            }
-            let Some(reserving) = self.reserving.as_mut() else {
-                return Poll::Ready(Err(MtpError::closed()));
-            };
-            match reserving.as_mut().poll(cx) {
-                Poll::Ready(Ok(permit)) => {
-                    self.reserving = None;
-                    self.permit = Some(permit);
-                    Poll::Ready(Ok(()))
-                }
-                Poll::Ready(Err(_)) => {
-                    self.reserving = None;
-                    Poll::Ready(Err(MtpError::closed()))
-                }
-                Poll::Pending => Poll::Pending,
-            }
-        }
-
-        pub(crate) fn send_item(&mut self, item: Bytes) -> Result<(), MtpError> {
-            match self.permit.take() {
-                Some(permit) => {
-                    permit.send(item);
-                    Ok(())
-                }
-                None => Err(MtpError::new(
-                    crate::MtpErrorKind::Config,
-                    "start_send without poll_ready",
-                )),
-            }
-        }
-
-        pub(crate) fn close(&mut self) {
-            self.sender = None;
-            self.reserving = None;
-            self.permit = None;
-        }
     }
 }
 

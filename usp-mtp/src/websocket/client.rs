@@ -23,8 +23,9 @@ use usp_types::{EndpointId, ErrorCode};
 use super::handshake::{Eid, eid_from_extensions, extension_value};
 use super::session::{self, End, Session, Stop, Ws};
 use super::stream::Stream;
-use super::util::{PollSender, Progress, error_parts, from_io, ws_error};
+use super::util::{Progress, error_parts, from_io, ws_error};
 use super::{SUBPROTOCOL, WsClientConfig};
+use crate::poll_sender::PollSender;
 use crate::{ConnectionId, Inbound, Mtp, MtpAddress, MtpError, MtpErrorKind, MtpKind, Outbound};
 
 /// Where a [`WsClient`] is in its life.

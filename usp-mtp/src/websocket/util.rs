@@ -1,95 +1,14 @@
-//! Small pieces shared by the client and the server: a poll-based bounded sender, the
-//! "written so far" counter behind `poll_flush`, and error conversion.
+//! Small pieces shared by the client and the server: the "written so far" counter behind
+//! `poll_flush`, and error conversion.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use futures_util::task::AtomicWaker;
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite;
 
 use crate::{MtpError, MtpErrorKind};
-
-type Reserve<T> =
-    Pin<Box<dyn Future<Output = Result<mpsc::OwnedPermit<T>, mpsc::error::SendError<()>>> + Send>>;
-
-/// Sends into a bounded tokio channel from `poll_*` code: reserve a permit, then send into it.
-pub(crate) struct PollSender<T> {
-    sender: Option<mpsc::Sender<T>>,
-    reserving: Option<Reserve<T>>,
-    permit: Option<mpsc::OwnedPermit<T>>,
-}
-
-impl<T> fmt::Debug for PollSender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PollSender")
-            .field("ready", &self.permit.is_some())
-            .finish()
-    }
-}
-
-impl<T: Send + 'static> PollSender<T> {
-    pub(crate) fn new(sender: mpsc::Sender<T>) -> Self {
-        Self {
-            sender: Some(sender),
-            reserving: None,
-            permit: None,
-        }
-    }
-
-    /// Ready once a slot is reserved; an error when the receiver is gone.
-    pub(crate) fn poll_reserve(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), MtpError>> {
-        if self.permit.is_some() {
-            return Poll::Ready(Ok(()));
-        }
-        if self.reserving.is_none() {
-            let Some(sender) = self.sender.clone() else {
-                return Poll::Ready(Err(MtpError::closed()));
-            };
-            self.reserving = Some(Box::pin(sender.reserve_owned()));
-        }
-        let Some(reserving) = self.reserving.as_mut() else {
-            return Poll::Ready(Err(MtpError::closed()));
-        };
-        match reserving.as_mut().poll(cx) {
-            Poll::Ready(Ok(permit)) => {
-                self.reserving = None;
-                self.permit = Some(permit);
-                Poll::Ready(Ok(()))
-            }
-            Poll::Ready(Err(_)) => {
-                self.reserving = None;
-                Poll::Ready(Err(MtpError::closed()))
-            }
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    /// Sends into the reserved slot.
-    pub(crate) fn send_item(&mut self, item: T) -> Result<(), MtpError> {
-        match self.permit.take() {
-            Some(permit) => {
-                permit.send(item);
-                Ok(())
-            }
-            None => Err(MtpError::new(
-                MtpErrorKind::Config,
-                "start_send without a successful poll_ready",
-            )),
-        }
-    }
-
-    /// Drops the sender, so that the receiving task sees the end of the queue once drained.
-    pub(crate) fn close(&mut self) {
-        self.sender = None;
-        self.reserving = None;
-        self.permit = None;
-    }
-}
 
 /// How many Records the connection tasks have finished with (written, or dropped because
 /// their connection closed): what `poll_flush` compares the handle's count of accepted
