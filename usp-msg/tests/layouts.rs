@@ -539,3 +539,26 @@ fn a_decoded_map_is_written_back_as_read_and_moves_to_another_field() {
     };
     assert_eq!(op.input_args.iter().collect::<Vec<_>>(), entries);
 }
+
+#[test]
+fn a_map_in_field_one_keeps_an_empty_entry_before_others() {
+    // OperateResp output_args is field 1 of OutputArgs: its key, 0x0a, is also the key of
+    // an entry's key field, and follows an empty entry directly (found by proptest: the run
+    // was read as empty).
+    let result = usp_msg::response::operate::OperationResult::output_args(
+        "Device.X()",
+        [("", ""), ("a", "")],
+    );
+    let msg = Msg::response("o", usp_msg::OperateResp::new().operation_result(result));
+    let wire = msg.encode_to_vec();
+    let back = Msg::decode(&wire).unwrap();
+    assert_eq!(back, msg);
+    let Some(Response::OperateResp(resp)) = back.as_response() else {
+        panic!()
+    };
+    let args = resp.operation_results[0].as_output_args().unwrap();
+    assert_eq!(args.len(), 2);
+    assert_eq!(args.iter().collect::<Vec<_>>(), [("", ""), ("a", "")]);
+    assert_eq!(args.get("a"), Some(""));
+    assert_eq!(back.encode_to_vec(), wire);
+}
