@@ -467,3 +467,47 @@ impl<'a> Field<'a> for Params<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_run_scan_run_accepts_reads_back_whole() {
+        // Byte strings over the bytes that matter (keys, small lengths, text): whenever
+        // `scan_run` accepts a run, iterating it gives exactly its count of entries, and
+        // the list reading (`fast_entries`) agrees.
+        const BYTES: &[u8] = &[0x0a, 0x12, 0x1a, 0, 1, 2, 3, b'a', b'b'];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 12) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|i| BYTES[((state >> (4 * i + 8)) % BYTES.len() as u64) as usize])
+                .collect();
+            let text = std::str::from_utf8(&b).unwrap();
+            for key in [0x0a, 0x12, 0x1a] {
+                let Some((read, count)) = scan_run(&b, key) else {
+                    continue;
+                };
+                accepted += 1;
+                let run = Run {
+                    text: &text[..read],
+                    len: count,
+                    key,
+                };
+                let entries: Vec<_> = run.iter().collect();
+                assert_eq!(entries.len(), count, "{b:02x?} key {key:#x}");
+                let mut list = Vec::new();
+                let (list_read, left) = fast_entries(&mut list, text, Some(key));
+                assert!(!left && list_read == read, "{b:02x?} key {key:#x}");
+                let list: Vec<_> = list.iter().map(|(k, v)| (&**k, &**v)).collect();
+                assert_eq!(entries, list, "{b:02x?} key {key:#x}");
+            }
+        }
+        assert!(accepted > 1000, "{accepted}");
+    }
+}
